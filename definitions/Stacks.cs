@@ -1,0 +1,32 @@
+using Distroless.Dsl;
+
+namespace Distroless.Definitions;
+
+/// <summary>Compose stacks.</summary>
+public static class Stacks
+{
+    /// <summary>Pocket ID on PostgreSQL. The database is reachable only on the stack's network; the encryption key
+    /// is a compose secret (write it with printf: a trailing newline becomes part of the key).</summary>
+    [Stack("pocket-id", Version = "0.1.0")]
+    public static StackDefinition PocketId => Stack.Create()
+        .Describe("Pocket ID with PostgreSQL")
+        .Service("postgres", Service.Run(Tools.Postgres)
+            .Volume("postgres-data", "/var/lib/postgresql/data")
+            .Tmpfs("/var/run/postgresql")
+            .Tmpfs("/tmp")
+            .Network("backend"))
+        .Service("pocket-id", Service.Run(Apps.PocketId)
+            .DependsOnHealthy("postgres")
+            .Publish(1411)
+            .Env("APP_URL", "http://localhost:1411")
+            .Env("DB_CONNECTION_STRING", "postgres://postgres:postgres@postgres:5432/postgres")
+            .Env("ENCRYPTION_KEY_FILE", "/run/secrets/encryption_key")
+            .Secret("encryption_key")
+            .Volume("pocket-id-data", "/app/data")
+            .Tmpfs("/tmp")
+            .Network("backend"))
+        .Volume("postgres-data")
+        .Volume("pocket-id-data")
+        .Network("backend")
+        .Secret("encryption_key", "./secrets/encryption_key");
+}

@@ -1,0 +1,90 @@
+using Distroless.Dsl;
+
+namespace Distroless.Definitions;
+
+/// <summary>The tool tier: single programs from Debian 13 packages with exactly the libraries they load.
+/// Size budgets are the seed's figures, which these images must beat.</summary>
+public static class Tools
+{
+    [Image("curl", Version = "8.14.1")]
+    public static ToolImage Curl => Tool.On(Bases.Glibc)
+        .Describe("curl, the HTTPS-enabled HTTP client")
+        .FromDebian("curl")
+        .Binary("/usr/bin/curl")
+        .Entrypoint("/usr/bin/curl")
+        .SmokeTest("--version")
+        .SizeBudgetMegabytes(8);
+
+    [Image("jq", Version = "1.7.1")]
+    public static ToolImage Jq => Tool.On(Bases.Glibc)
+        .Describe("jq, the JSON processor")
+        .FromDebian("jq")
+        .Binary("/usr/bin/jq")
+        .Entrypoint("/usr/bin/jq")
+        .SmokeTest("--version")
+        .SizeBudgetMegabytes(5);
+
+    /// <summary>Git's core commands that need no shell: clone over HTTPS, log, diff.</summary>
+    [Image("git", Version = "2.47.3")]
+    public static ToolImage Git => Tool.On(Bases.Glibc)
+        .Describe("git's core commands (clone over HTTPS, log, diff), no shell or Perl subcommands")
+        .FromDebian("git")
+        .Binary("/usr/bin/git", "/usr/lib/git-core/git-remote-http", "/usr/lib/git-core/git-remote-https")
+        .DataFiles("/usr/share/git-core/templates")
+        .Env("GIT_EXEC_PATH", "/usr/lib/git-core")
+        .Env("GIT_TEMPLATE_DIR", "/usr/share/git-core/templates")
+        .Entrypoint("/usr/bin/git")
+        .SmokeTest("--version")
+        .SizeBudgetMegabytes(45);
+
+    [Image("go", Version = "1.24.0")]
+    public static ToolImage Go => Tool.On(Bases.Glibc)
+        .Describe("The Go 1.24 toolchain, building static binaries (CGO_ENABLED=0)")
+        .FromDebian("golang-1.24-go", "golang-1.24-src")
+        .Binary("/usr/lib/go-1.24/bin/go", "/usr/lib/go-1.24/bin/gofmt")
+        .DataFiles("/usr/lib/go-1.24", "/usr/share/go-1.24")
+        .Env("GOROOT", "/usr/lib/go-1.24")
+        .Env("PATH", "/usr/lib/go-1.24/bin:/usr/local/bin:/usr/bin:/bin")
+        .Env("CGO_ENABLED", "0")
+        .Env("GOTOOLCHAIN", "local")
+        .Env("GOCACHE", "/tmp/go-cache")
+        .Env("GOPATH", "/tmp/go")
+        .Entrypoint("/usr/lib/go-1.24/bin/go")
+        .SmokeTest("version")
+        .SizeBudgetMegabytes(120);
+
+    [Image("node", Version = "20.19.2")]
+    public static ToolImage Node => Tool.On(Bases.Cc)
+        .Describe("The Node.js 20 runtime with the data files it loads at start")
+        .FromDebian("nodejs", "node-cjs-module-lexer", "node-undici", "node-acorn")
+        .Binary("/usr/bin/node")
+        .DataFiles("/usr/share/nodejs/cjs-module-lexer", "/usr/share/nodejs/undici", "/usr/share/nodejs/acorn")
+        .Entrypoint("/usr/bin/node")
+        .SmokeTest("--version")
+        .SizeBudgetMegabytes(85);
+
+    /// <summary>Zero-config PostgreSQL: user, password and database "postgres". initdb needs a shell, so the data
+    /// directory is made in a builder stage; amd64 and arm64 share its on-disk format (64-bit, little-endian).</summary>
+    [Image("postgres", Version = "17.12.0")]
+    public static ToolImage Postgres => Tool.On(Bases.Glibc)
+        .Describe("PostgreSQL 17 server, initialised at build time (user/password/db postgres), no shell")
+        .FromDebian("postgresql-17")
+        .Binary("/usr/lib/postgresql/17/bin/postgres", "/usr/lib/postgresql/17/bin/pg_isready", "/usr/lib/postgresql/17/bin/psql")
+        .DataFiles("/usr/share/postgresql/17")
+        .User(999, "postgres")
+        .Stage(BuildStage.OnDebian("initdb")
+            .Install("postgresql-17")
+            .Run("printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgdata && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgdata --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 && rm /tmp/pwfile")
+            .Run("printf \"listen_addresses = '*'\\nunix_socket_directories = '/var/run/postgresql'\\n\" >> /pgdata/postgresql.conf && printf 'host all all all scram-sha-256\\n' >> /pgdata/pg_hba.conf"))
+        .CopyFromStage("initdb", "/pgdata", "/var/lib/postgresql/data", owner: "999:999")
+        .WritableDirectory("/var/run/postgresql")
+        .Env("PGDATA", "/var/lib/postgresql/data")
+        .Port(5432)
+        .Volume("/var/lib/postgresql/data")
+        .HealthCheck("/usr/lib/postgresql/17/bin/pg_isready", "-h", "127.0.0.1", "-U", "postgres")
+        .HealthCheckTiming(intervalSeconds: 10, timeoutSeconds: 5, startPeriodSeconds: 10, retries: 5)
+        .StopSignal("SIGINT")
+        .Entrypoint("/usr/lib/postgresql/17/bin/postgres", "-D", "/var/lib/postgresql/data")
+        .SmokeTest("--version")
+        .SizeBudgetMegabytes(80);
+}

@@ -1,0 +1,139 @@
+using System;
+
+namespace Distroless.Dsl.Model;
+
+/// <summary>Which tier an image belongs to; each tier builds on the one below.</summary>
+public enum ImageTier
+{
+    Base,
+    Tool,
+    App,
+}
+
+/// <summary>What a base image carries besides its files: static (nothing), glibc, cc (glibc + C++ runtime) or debug (busybox shell).</summary>
+public enum BaseVariant
+{
+    Static,
+    Glibc,
+    Cc,
+    Debug,
+}
+
+/// <summary>A reference to another definition: the image a definition builds on, or a stack service's image.</summary>
+public sealed record ImageRef(string Name, string Version, ImageTier Tier)
+{
+    /// <summary>Set only when the DSL runs at run time: the referenced definition's value, to be matched to its name by the loader.</summary>
+    public object? Unresolved { get; init; }
+
+    public string Reference => Name + ":" + Version;
+}
+
+public sealed record UserSpec(int Uid, int Gid, string Name, string Home)
+{
+    public bool IsRoot => Uid == 0;
+}
+
+public sealed record GroupSpec(int Gid, string Name);
+
+public sealed record EnvVar(string Name, string Value);
+
+public sealed record LabelSpec(string Key, string Value);
+
+/// <summary>An exec-form health check: the program and its arguments, run without a shell.</summary>
+public sealed record HealthCheckSpec(
+    EquatableArray<string> Command,
+    int IntervalSeconds,
+    int TimeoutSeconds,
+    int StartPeriodSeconds,
+    int Retries);
+
+public sealed record ArchChecksum(string Arch, string Sha256);
+
+/// <summary>A file fetched at build time, pinned by SHA-256 per architecture. <c>{arch}</c> in the URL is the Debian/Go architecture name.</summary>
+public sealed record DownloadSpec(string UrlTemplate, string Destination, EquatableArray<ArchChecksum> Checksums);
+
+public enum CopySourceKind
+{
+    /// <summary>A path in the build context; <c>{arch}</c> becomes the target architecture.</summary>
+    Context,
+
+    /// <summary>A path in one of the image's own builder stages.</summary>
+    Stage,
+}
+
+public sealed record CopySpec(CopySourceKind Kind, string Stage, string From, string To, string? Owner);
+
+/// <summary>A builder stage: runs on the build platform with a shell, never ships.</summary>
+public sealed record BuildStageSpec(string Name, string FromImage, EquatableArray<string> Packages, EquatableArray<string> Commands);
+
+/// <summary>The whole meaning of an image definition. One record for every tier; the fluent types decide which parts a tier may set.</summary>
+public sealed record ImageSpec
+{
+    public ImageTier Tier { get; init; }
+
+    /// <summary>The image this one builds on; null means FROM scratch.</summary>
+    public ImageRef? Parent { get; init; }
+
+    public BaseVariant Variant { get; init; }
+
+    public string Description { get; init; } = "";
+
+    public bool CaCertificates { get; init; }
+
+    public bool TimezoneData { get; init; }
+
+    public bool TimezoneLegacyAliases { get; init; }
+
+    /// <summary>Debian 13 packages whose files are taken (never installed whole).</summary>
+    public EquatableArray<string> Packages { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Executables shipped with exactly the libraries their ELF dynamic section needs.</summary>
+    public EquatableArray<string> Binaries { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Data files or directories taken from the packages as they are.</summary>
+    public EquatableArray<string> DataPaths { get; init; } = EquatableArray<string>.Empty;
+
+    public EquatableArray<BuildStageSpec> Stages { get; init; } = EquatableArray<BuildStageSpec>.Empty;
+
+    public EquatableArray<DownloadSpec> Downloads { get; init; } = EquatableArray<DownloadSpec>.Empty;
+
+    public EquatableArray<CopySpec> Copies { get; init; } = EquatableArray<CopySpec>.Empty;
+
+    /// <summary>Directories created in the image, owned by root unless they are the user's home.</summary>
+    public EquatableArray<string> Directories { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Directories the runtime user must be able to write (data directories, not home or /tmp).</summary>
+    public EquatableArray<string> WritableDirectories { get; init; } = EquatableArray<string>.Empty;
+
+    public UserSpec? User { get; init; }
+
+    public EquatableArray<GroupSpec> Groups { get; init; } = EquatableArray<GroupSpec>.Empty;
+
+    public EquatableArray<EnvVar> Environment { get; init; } = EquatableArray<EnvVar>.Empty;
+
+    public EquatableArray<LabelSpec> Labels { get; init; } = EquatableArray<LabelSpec>.Empty;
+
+    public EquatableArray<string> Platforms { get; init; } = EquatableArray<string>.Empty;
+
+    public string? WorkingDirectory { get; init; }
+
+    public EquatableArray<int> Ports { get; init; } = EquatableArray<int>.Empty;
+
+    public EquatableArray<string> Volumes { get; init; } = EquatableArray<string>.Empty;
+
+    public EquatableArray<string> Entrypoint { get; init; } = EquatableArray<string>.Empty;
+
+    public EquatableArray<string> Command { get; init; } = EquatableArray<string>.Empty;
+
+    public HealthCheckSpec? HealthCheck { get; init; }
+
+    /// <summary>Arguments appended to the entrypoint to prove the image works, e.g. <c>--version</c>.</summary>
+    public EquatableArray<string>? SmokeTest { get; init; }
+
+    public long? SizeBudgetBytes { get; init; }
+
+    /// <summary>Secrets the program reads at run time (mounted at <c>/run/secrets/NAME</c>), never baked in.</summary>
+    public EquatableArray<string> Secrets { get; init; } = EquatableArray<string>.Empty;
+
+    public string? StopSignal { get; init; }
+}

@@ -1,0 +1,64 @@
+namespace Distroless.Dsl.Model;
+
+public enum DependencyCondition
+{
+    Started,
+    Healthy,
+}
+
+public sealed record ServiceDependency(string Service, DependencyCondition Condition);
+
+public sealed record PortMapping(int HostPort, int ContainerPort, string HostIp);
+
+public sealed record VolumeMount(string Source, string Target, bool ReadOnly);
+
+public sealed record TmpfsMount(string Target, string Options);
+
+/// <summary>One compose service, running a definition's image with hardening on by default.</summary>
+public sealed record ServiceSpec
+{
+    public ImageRef Image { get; init; } = new("", "", ImageTier.App);
+
+    public EquatableArray<ServiceDependency> DependsOn { get; init; } = EquatableArray<ServiceDependency>.Empty;
+
+    public EquatableArray<PortMapping> Ports { get; init; } = EquatableArray<PortMapping>.Empty;
+
+    public EquatableArray<VolumeMount> Volumes { get; init; } = EquatableArray<VolumeMount>.Empty;
+
+    public EquatableArray<TmpfsMount> Tmpfs { get; init; } = EquatableArray<TmpfsMount>.Empty;
+
+    public EquatableArray<EnvVar> Environment { get; init; } = EquatableArray<EnvVar>.Empty;
+
+    public EquatableArray<string> EnvFiles { get; init; } = EquatableArray<string>.Empty;
+
+    public EquatableArray<string> Secrets { get; init; } = EquatableArray<string>.Empty;
+
+    public EquatableArray<string> Networks { get; init; } = EquatableArray<string>.Empty;
+
+    public EquatableArray<string> Command { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Read-only root filesystem; on unless the app cannot run with it.</summary>
+    public bool ReadOnlyRoot { get; init; } = true;
+
+    /// <summary>compose <c>user</c>; empty means the image's own user.</summary>
+    public string? User { get; init; }
+
+    public string Restart { get; init; } = "unless-stopped";
+}
+
+public sealed record NamedService(string Name, ServiceSpec Service);
+
+public sealed record SecretSpec(string Name, string File);
+
+public sealed record StackSpec
+{
+    public string Description { get; init; } = "";
+
+    public EquatableArray<NamedService> Services { get; init; } = EquatableArray<NamedService>.Empty;
+
+    public EquatableArray<string> Volumes { get; init; } = EquatableArray<string>.Empty;
+
+    public EquatableArray<string> Networks { get; init; } = EquatableArray<string>.Empty;
+
+    public EquatableArray<SecretSpec> Secrets { get; init; } = EquatableArray<SecretSpec>.Empty;
+}

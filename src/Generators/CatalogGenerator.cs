@@ -1,0 +1,112 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Distroless.Dsl.Generators.Emitting;
+using Distroless.Dsl.Generators.Model;
+using Distroless.Dsl.Generators.Parsing;
+using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Distroless.Dsl.Generators;
+
+/// <summary>Compiles [Image] and [Stack] definitions into a catalog of Dockerfiles, build-context files and compose files.</summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class CatalogGenerator : IIncrementalGenerator
+{
+    public const string ImagesStep = "ImageDefinitions";
+    public const string StacksStep = "StackDefinitions";
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var images = context.SyntaxProvider.ForAttributeWithMetadataName(
+                "Distroless.Dsl.ImageAttribute", IsMember, (ctx, ct) => DefinitionParser.Parse(ctx, isStack: false, ct))
+            .WithTrackingName(ImagesStep);
+        var stacks = context.SyntaxProvider.ForAttributeWithMetadataName(
+                "Distroless.Dsl.StackAttribute", IsMember, (ctx, ct) => DefinitionParser.Parse(ctx, isStack: true, ct))
+            .WithTrackingName(StacksStep);
+
+        context.RegisterSourceOutput(images, static (spc, image) =>
+        {
+            foreach (var diagnostic in image.Diagnostics)
+            {
+                spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
+            }
+
+            if (image.RenderedImage is { } rendered)
+            {
+                spc.AddSource(CatalogEmitter.HintName(image), CatalogEmitter.Entry(image, rendered));
+            }
+        });
+
+        // Stacks state each service's user, which may come from the image's ancestors: they see only these facts.
+        var imageFacts = images.Select(static (i, _) => new ImageFact(i.Name, i.RunsAs, i.Parent)).Collect()
+            .Select(static (facts, _) => facts.OrderBy(f => f.Name, System.StringComparer.Ordinal).ToEquatableArray());
+        context.RegisterSourceOutput(stacks.Combine(imageFacts), static (spc, pair) =>
+        {
+            var (stack, facts) = pair;
+            foreach (var diagnostic in stack.Diagnostics)
+            {
+                spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
+            }
+
+            if (stack.Stack is { } spec)
+            {
+                var users = new Dictionary<string, (string? User, string? Parent)>();
+                foreach (var fact in facts)
+                {
+                    users[fact.Name] = (fact.RunsAs, fact.Parent);
+                }
+
+                var rendered = DefinitionRenderer.RenderStack(stack.Name, stack.Version, spec, stack.DefinedBy, DefinitionRenderer.UserResolver(users));
+                spc.AddSource(CatalogEmitter.HintName(stack), CatalogEmitter.Entry(stack, rendered));
+            }
+        });
+
+        var index = images.Select(static (d, _) => ToIndexEntry(d)).Collect()
+            .Combine(stacks.Select(static (d, _) => ToIndexEntry(d)).Collect())
+            .Select(static (pair, _) => pair.Left.Concat(pair.Right).OrderBy(e => e.DefinedBy, System.StringComparer.Ordinal).ToEquatableArray());
+        context.RegisterSourceOutput(index, static (spc, entries) =>
+        {
+            foreach (var diagnostic in CrossDefinitionChecks(entries))
+            {
+                spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
+            }
+
+            spc.AddSource(CatalogEmitter.ClassName + ".g.cs", CatalogEmitter.Index(entries));
+        });
+    }
+
+    private static bool IsMember(SyntaxNode node, System.Threading.CancellationToken _) =>
+        node is PropertyDeclarationSyntax or VariableDeclaratorSyntax;
+
+    private static IndexEntry ToIndexEntry(ParsedDefinition d) =>
+        new(d.IsStack, d.Name, d.DefinedBy, d.FactoryName, d.HasErrors, d.Location, d.References);
+
+    /// <summary>Checks that need every definition: unique names and no dependency cycles.</summary>
+    private static IEnumerable<DiagnosticInfo> CrossDefinitionChecks(EquatableArray<IndexEntry> entries)
+    {
+        foreach (var group in entries.GroupBy(e => (e.IsStack, e.Name)).Where(g => g.Count() > 1))
+        {
+            var first = group.First();
+            foreach (var duplicate in group.Skip(1))
+            {
+                yield return new DiagnosticInfo(DslDiagnostics.DuplicateName.Id, duplicate.Location,
+                    EquatableArray.Of(duplicate.IsStack ? "stack" : "image", duplicate.Name, first.DefinedBy));
+            }
+        }
+
+        var images = entries.Where(e => !e.IsStack).GroupBy(e => e.Name).Select(g => g.First()).ToList();
+        var edges = images.ToDictionary(e => e.Name, e => (IReadOnlyList<string>)e.References.Select(r => r.Name).ToList());
+        var cycle = DependencyGraph.FindCycle(edges);
+        if (cycle is not null)
+        {
+            var at = images.First(e => e.Name == cycle[0]);
+            var reference = at.References.FirstOrDefault(r => r.Name == cycle[1]);
+            yield return new DiagnosticInfo(DslDiagnostics.DependencyCycle.Id, reference?.Location ?? at.Location,
+                EquatableArray.Of(string.Join(" -> ", cycle)));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using System.Linq;
+using Distroless.Dsl.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Distroless.Dsl.Generators.Emitting;
+
+/// <summary>C# expressions that rebuild model values in generated code.</summary>
+internal static class CSharpLiterals
+{
+    private const string Model = "global::Distroless.Dsl.Model.";
+
+    public static string String(string? value) => value is null ? "null" : SymbolDisplay.FormatLiteral(value, quote: true);
+
+    public static string Bool(bool value) => value ? "true" : "false";
+
+    public static string Strings(IEnumerable<string> values) => Array("string", values.Select(String));
+
+    public static string Array(string elementType, IEnumerable<string> elements) =>
+        Model + "EquatableArray.Of<" + elementType + ">(" + string.Join(", ", elements) + ")";
+
+    public static string Env(IEnumerable<EnvVar> env) =>
+        Array(Model + "EnvVar", env.Select(e => "new " + Model + "EnvVar(" + String(e.Name) + ", " + String(e.Value) + ")"));
+
+    public static string Files(IEnumerable<GeneratedFile> files) =>
+        Array(Model + "GeneratedFile", files.Select(f => "new " + Model + "GeneratedFile(" + String(f.Path) + ", " + String(f.Content) + ")"));
+
+    public static string Contract(ImageContract? contract) => contract is null
+        ? "null"
+        : "new " + Model + "ImageContract(" + string.Join(", ",
+            String(contract.User),
+            String(contract.UserName),
+            Bool(contract.AllowsShell),
+            Bool(contract.CaCertificates),
+            Bool(contract.TimezoneData),
+            Env(contract.Environment),
+            Strings(contract.Entrypoint),
+            contract.SmokeTest is { } smoke ? Strings(smoke) : "null",
+            contract.SizeBudgetBytes is { } budget ? budget.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L" : "null") + ")";
+
+    public static string Rendered(RenderedDefinition d) =>
+        "new " + Model + "RenderedDefinition(\n" + string.Join(",\n", new[]
+        {
+            Model + "DefinitionKind." + d.Kind,
+            String(d.Name),
+            String(d.Version),
+            String(d.Variant),
+            String(d.Description),
+            String(d.DefinedBy),
+            Strings(d.Platforms),
+            Strings(d.DependsOn),
+            String(d.Dockerfile),
+            Files(d.ContextFiles),
+            String(d.Compose),
+            Contract(d.Contract),
+        }.Select(a => "                " + a)) + ")";
+}
