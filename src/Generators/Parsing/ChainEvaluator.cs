@@ -72,7 +72,7 @@ internal sealed class ChainEvaluator
         var method = invocation.TargetMethod;
         if (!IsDslType(method.ContainingType))
         {
-            throw NonConstant(invocation, method.ContainingType.Name + "." + method.Name);
+            throw NonConstant(invocation, "");
         }
 
         var receiver = method.IsStatic ? null : Evaluate(invocation.Instance!, null);
@@ -99,8 +99,18 @@ internal sealed class ChainEvaluator
                 // Name the call whose argument it is, for a message that says where to look.
                 throw new EvaluationFailure(failure.Diagnostic with
                 {
-                    Arguments = EquatableArray.Of(failure.Diagnostic.Arguments[0], method.ContainingType.Name + "." + method.Name),
+                    Arguments = EquatableArray.Of(failure.Diagnostic.Arguments[0], (invocation.Instance?.Type ?? method.ContainingType).Name + "." + method.Name),
                 });
+            }
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (arguments[parameter.Ordinal] is null && parameter.Type.IsReferenceType && parameter.NullableAnnotation != NullableAnnotation.Annotated)
+            {
+                throw new EvaluationFailure(new DiagnosticInfo(DslDiagnostics.InvalidArgument.Id,
+                    LocationInfo.From(ArgumentLocation(invocation, parameter.Name) ?? invocation.Syntax.GetLocation()),
+                    EquatableArray.Of("'" + parameter.Name + "' of '" + method.Name + "' must not be null")));
             }
         }
 
@@ -112,8 +122,7 @@ internal sealed class ChainEvaluator
         }
         catch (TargetInvocationException e) when (e.InnerException is DslException dsl)
         {
-            var blamed = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == dsl.Blame && !a.IsImplicit);
-            var location = blamed?.Syntax.GetLocation() ?? callLocation;
+            var location = ArgumentLocation(invocation, dsl.Blame) ?? callLocation;
             throw new EvaluationFailure(new DiagnosticInfo(dsl.Diagnostic.Id, LocationInfo.From(location), dsl.Arguments.ToEquatableArray()));
         }
     }
@@ -192,6 +201,27 @@ internal sealed class ChainEvaluator
         } syntax
             ? Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(access.Name.SpanStart, syntax.Span.End))
             : invocation.Syntax.GetLocation();
+
+    /// <summary>Where the argument for parameter <paramref name="parameterName"/> is written (the first element of a params array).</summary>
+    private static Location? ArgumentLocation(IInvocationOperation invocation, string? parameterName)
+    {
+        var parameter = invocation.TargetMethod.Parameters.FirstOrDefault(p => p.Name == parameterName);
+        if (parameter is null || invocation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax)
+        {
+            return null;
+        }
+
+        var arguments = syntax.ArgumentList.Arguments;
+        var named = arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == parameter.Name);
+        if (named is not null)
+        {
+            return named.GetLocation();
+        }
+
+        return parameter.Ordinal < arguments.Count && arguments[parameter.Ordinal].NameColon is null
+            ? arguments[parameter.Ordinal].GetLocation()
+            : null;
+    }
 
     private static bool IsDslType(INamedTypeSymbol type) =>
         type.ContainingNamespace?.ToDisplayString() == DslNamespace && type.ContainingAssembly?.Name == DslNamespace;

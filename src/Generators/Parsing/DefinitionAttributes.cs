@@ -9,8 +9,8 @@ internal static class DefinitionAttributes
     public static (string Name, string Version) Read(AttributeData attribute)
     {
         var name = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
-        var version = attribute.NamedArguments.FirstOrDefault(a => a.Key == nameof(ImageAttribute.Version)).Value.Value as string
-                      ?? new ImageAttribute(name).Version;
+        var named = attribute.NamedArguments.Where(a => a.Key == nameof(ImageAttribute.Version)).ToList();
+        var version = named.Count > 0 ? named[0].Value.Value as string ?? "" : new ImageAttribute(name).Version;
         return (name, version);
     }
 }

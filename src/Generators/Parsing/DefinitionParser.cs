@@ -82,6 +82,12 @@ internal static class DefinitionParser
                     return Result();
             }
         }
+        catch (EvaluationFailure failure) when (failure.Diagnostic.Id == DslDiagnostics.NonConstantArgument.Id && failure.Diagnostic.Arguments[1] == "")
+        {
+            // Not an argument but the definition itself that is not a DSL chain.
+            diagnostics.Add(failure.Diagnostic with { Id = DslDiagnostics.UnsupportedExpression.Id, Arguments = EquatableArray.Of(failure.Diagnostic.Arguments[0]) });
+            return Result();
+        }
         catch (EvaluationFailure failure)
         {
             diagnostics.Add(failure.Diagnostic);
@@ -110,7 +116,7 @@ internal static class DefinitionParser
         PropertyDeclarationSyntax { AccessorList: { } accessors } => accessors.Accessors
             .Where(a => a.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.GetAccessorDeclaration))
             .Select(a => a.ExpressionBody?.Expression
-                         ?? (a.Body?.Statements.Count == 1 ? (a.Body.Statements[0] as ReturnStatementSyntax)?.Expression : null))
+                         ?? (a.Body?.Statements.LastOrDefault() as ReturnStatementSyntax)?.Expression)
             .FirstOrDefault(),
         VariableDeclaratorSyntax { Initializer: { } initializer } => initializer.Value,
         _ => null,

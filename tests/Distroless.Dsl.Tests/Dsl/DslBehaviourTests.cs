@@ -1,0 +1,121 @@
+using System.Linq;
+using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Rules;
+using Xunit;
+
+namespace Distroless.Dsl.Tests.Dsl;
+
+/// <summary>What the fluent calls mean, checked on their values at run time (the generator runs the same code).</summary>
+public class DslBehaviourTests
+{
+    [Fact]
+    public void Static_base_has_the_expected_environment_and_user()
+    {
+        var spec = Base.FromScratch().WithCaCerts().WithTimezoneData().User().Env("TZ", "UTC").Spec;
+
+        Assert.Equal(new UserSpec(1000, 1000, "app", "/home/app"), spec.User);
+        Assert.Equal(
+            new[] { "PATH", "SSL_CERT_FILE", "HOME", "USER", "TZ" },
+            spec.Environment.Select(e => e.Name));
+        Assert.Equal(new[] { "linux/amd64", "linux/arm64" }, spec.Platforms);
+    }
+
+    [Fact]
+    public void Nonroot_preset_is_65532()
+    {
+        var user = Base.FromScratch().NonRootUser().Spec.User!;
+        Assert.Equal((65532, "nonroot", "/home/nonroot"), (user.Uid, user.Name, user.Home));
+    }
+
+    [Fact]
+    public void Env_replaces_an_earlier_value_in_place()
+    {
+        var env = Base.FromScratch().Env("A", "1").Env("B", "2").Env("A", "3").Spec.Environment;
+        Assert.Equal(new[] { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "A=3", "B=2" }, env.Select(e => e.Name + "=" + e.Value));
+    }
+
+    [Theory]
+    [InlineData("1ABC")]
+    [InlineData("A-B")]
+    [InlineData("")]
+    public void Bad_env_names_throw_with_the_diagnostic_id(string name)
+    {
+        var error = Assert.Throws<DslException>(() => Base.FromScratch().Env(name, "x"));
+        Assert.Equal(DslDiagnostics.InvalidEnvironmentName, error.Diagnostic);
+        Assert.Equal("name", error.Blame);
+    }
+
+    [Fact]
+    public void Definitions_are_immutable_values()
+    {
+        var a = Base.FromScratch().User();
+        var b = a.WithCaCerts();
+        Assert.False(a.Spec.CaCertificates);
+        Assert.True(b.Spec.CaCertificates);
+        Assert.Equal(Base.FromScratch().User(), a);
+    }
+
+    [Fact]
+    public void Root_is_allowed_only_in_the_debug_variant()
+    {
+        Assert.Contains(ImageRules.Check("x", Base.FromScratch().User(0, "root").Spec), p => p.Diagnostic == DslDiagnostics.RootUserOutsideDebug);
+        Assert.Contains(ImageRules.Check("x", Base.FromScratch().Spec), p => p.Diagnostic == DslDiagnostics.RootUserOutsideDebug);
+        Assert.Empty(ImageRules.Check("x", Base.FromScratch().WithBusyboxShell().User(0, "root").Spec));
+    }
+
+    [Fact]
+    public void Stacks_refuse_to_publish_database_ports()
+    {
+        var db = Tool.On(Base.FromScratch().User()).Entrypoint("/db");
+        var error = Assert.Throws<DslException>(() => Stack.Create().Service("db", Service.Run(db).Publish(15432, 5432)));
+        Assert.Equal(DslDiagnostics.PublishedDatabasePort, error.Diagnostic);
+        Assert.Contains("db", error.Message);
+    }
+
+    [Fact]
+    public void Passwd_and_group_name_the_user_with_no_login_shell()
+    {
+        var user = new UserSpec(1000, 1000, "app", "/home/app");
+        Assert.Equal(
+            "root:x:0:0:root:/root:/sbin/nologin\napp:x:1000:1000:app:/home/app:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n",
+            SystemFiles.Passwd(user));
+        Assert.Equal("root:x:0:\napp:x:1000:\nnogroup:x:65534:\n", SystemFiles.Group(user, new GroupSpec[0]));
+    }
+
+    [Fact]
+    public void Dependency_order_puts_parents_first_and_finds_cycles()
+    {
+        var edges = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IReadOnlyList<string>>
+        {
+            ["app"] = new[] { "tool" },
+            ["tool"] = new[] { "base" },
+            ["base"] = new string[0],
+        };
+        Assert.Equal(new[] { "base", "tool", "app" }, DependencyGraph.TopologicalOrder(edges));
+        Assert.Null(DependencyGraph.FindCycle(edges));
+
+        edges["base"] = new[] { "app" };
+        Assert.Equal(new[] { "app", "tool", "base", "app" }, DependencyGraph.FindCycle(edges));
+    }
+
+    [Theory]
+    [InlineData("curl", true)]
+    [InlineData("base-glibc", true)]
+    [InlineData("a.b_c", true)]
+    [InlineData("Curl", false)]
+    [InlineData("-curl", false)]
+    [InlineData("cu rl", false)]
+    public void Image_names_follow_the_registry_grammar(string name, bool valid) =>
+        Assert.Equal(valid, Validate.IsImageName(name));
+
+    [Theory]
+    [InlineData("1.2.3", true)]
+    [InlineData("17.12", true)]
+    [InlineData("2.14.0-rc.1", true)]
+    [InlineData("latest", false)]
+    [InlineData("v1.2.3", false)]
+    [InlineData("01.2.3", false)]
+    public void Versions_are_semantic(string version, bool valid) =>
+        Assert.Equal(valid, Validate.IsVersion(version));
+}

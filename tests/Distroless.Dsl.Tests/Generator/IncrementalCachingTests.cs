@@ -1,0 +1,70 @@
+extern alias generators;
+using System.Linq;
+using Distroless.Dsl.Tests.Support;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using CatalogGenerator = generators::Distroless.Dsl.Generators.CatalogGenerator;
+using ParsedDefinition = generators::Distroless.Dsl.Generators.Model.ParsedDefinition;
+
+namespace Distroless.Dsl.Tests.Generator;
+
+/// <summary>Editing one definition file re-runs the generator for it alone: the others stay Cached or Unchanged.</summary>
+public class IncrementalCachingTests
+{
+    private const string BasesFile = GeneratorHarness.Usings +
+        "public static class Bases {\n [Image(\"base\")] public static BaseImage Static => Base.FromScratch().WithCaCerts().User(1000, \"app\");\n"
+        + " [Image(\"glibc\")] public static BaseImage Glibc => Base.On(Static).WithGlibc(); }";
+
+    private static string ToolsFile(string tz) => GeneratorHarness.Usings +
+        "public static class Tools {\n [Image(\"jq\")] public static ToolImage Jq => Tool.On(Bases.Glibc).FromDebian(\"jq\").Binary(\"/usr/bin/jq\").Entrypoint(\"/usr/bin/jq\").Env(\"TZ\", \"" + tz + "\"); }";
+
+    private const string StacksFile = GeneratorHarness.Usings +
+        "public static class Stacks {\n [Stack(\"s\")] public static StackDefinition S => Stack.Create().Service(\"jq\", Service.Run(Tools.Jq)); }";
+
+    [Fact]
+    public void Editing_one_file_leaves_the_other_definitions_cached()
+    {
+        var compilation = GeneratorHarness.Compile(BasesFile, ToolsFile("UTC"), StacksFile);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var first = driver.GetRunResult().Results.Single();
+        Assert.Empty(first.Diagnostics);
+
+        var toolsTree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class Tools"));
+        var edited = compilation.ReplaceSyntaxTree(toolsTree,
+            CSharpSyntaxTree.ParseText(ToolsFile("Europe/Berlin"), GeneratorHarness.ParseOptions, path: toolsTree.FilePath));
+        driver = driver.RunGenerators(edited);
+        var second = driver.GetRunResult().Results.Single();
+
+        var images = second.TrackedSteps[CatalogGenerator.ImagesStep].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(3, images.Count);
+        var changed = images.Where(o => o.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged)).ToList();
+        var modified = Assert.Single(changed);
+        Assert.Equal("jq", ((ParsedDefinition)modified.Value).Name);
+
+        // The stack only sees image facts (user, parent), which the edit did not touch.
+        var stacks = second.TrackedSteps[CatalogGenerator.StacksStep].SelectMany(s => s.Outputs);
+        Assert.All(stacks, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+
+        // Generated sources: only jq's text differs.
+        var before = first.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        var after = second.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Assert.Equal(before.Keys.OrderBy(k => k), after.Keys.OrderBy(k => k));
+        var differing = before.Keys.Where(k => before[k] != after[k]).ToList();
+        Assert.Equal(new[] { "GeneratedCatalog.Sample.Tools.Jq.g.cs" }, differing);
+    }
+
+    [Fact]
+    public void Running_twice_without_edits_is_fully_cached()
+    {
+        var compilation = GeneratorHarness.Compile(BasesFile, ToolsFile("UTC"), StacksFile);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        driver = driver.RunGenerators(compilation.Clone());
+        var run = driver.GetRunResult().Results.Single();
+        foreach (var step in new[] { CatalogGenerator.ImagesStep, CatalogGenerator.StacksStep })
+        {
+            Assert.All(run.TrackedSteps[step].SelectMany(s => s.Outputs),
+                o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, step + ": " + o.Reason));
+        }
+    }
+}

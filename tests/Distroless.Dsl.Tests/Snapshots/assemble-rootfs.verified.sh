@@ -1,0 +1,149 @@
+#!/bin/sh
+# Assembles one image's root filesystem for a target architecture from Debian 13 packages.
+# Runs in a builder stage on the build platform: it reads the target's ELF files and never runs them,
+# so every architecture builds natively. Usage: assemble-rootfs.sh ARCH MANIFEST OUT
+set -eu
+arch=$1 manifest=$2 out=$3
+build=$(dirname "$manifest")
+work=/var/cache/rootfs
+debs=$work/debs staging=$work/staging lists=$work/lists control=$work/control owned=/owned
+mkdir -p "$out" "$debs" "$staging" "$lists" "$control" "$owned"
+export DEBIAN_FRONTEND=noninteractive
+
+case "$arch" in
+  amd64) triplet=x86_64-linux-gnu ;;
+  arm64) triplet=aarch64-linux-gnu ;;
+  *) echo "assemble-rootfs: unsupported architecture $arch" >&2; exit 1 ;;
+esac
+
+directives() { grep -v '^#' "$manifest" | grep -v '^[[:space:]]*$'; }
+has() { directives | grep -q "^$1\( \|\$\)"; }
+say() { echo "rootfs[$arch]: $*"; }
+
+# Debian 13 is merged-/usr: map old top-level paths onto /usr so a child layer never shadows a parent's symlink.
+usr_path() {
+  case "$1" in
+    /bin/*|/sbin/*|/lib/*|/lib64/*) echo "/usr$1" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+native=""
+has binary && native="$native binutils"
+has ca-certificates && native="$native ca-certificates"
+has busybox && native="$native busybox-static"
+[ "$arch" = "$(dpkg --print-architecture)" ] || dpkg --add-architecture "$arch"
+apt-get update -qq
+[ -z "$native" ] || apt-get install -y -qq --no-install-recommends $native >/dev/null
+
+# Downloads a package and everything it depends on, for the target architecture, into the staging tree.
+fetch() {
+  wanted=$1
+  case "$wanted" in *:*) ;; *) wanted="$wanted:$arch" ;; esac
+  pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$wanted" \
+    | grep -v '^ ' | grep -v '^<' | sort -u)
+  [ -n "$pkgs" ] || { echo "assemble-rootfs: no Debian package $wanted" >&2; exit 1; }
+  for pkg in $pkgs; do
+    name=${pkg%%:*}
+    [ -e "$lists/$name" ] && continue
+    (cd "$debs" && apt-get download -qq "$pkg" 2>/dev/null) || (cd "$debs" && apt-get download -qq "$name")
+    deb=$(ls -t "$debs"/"${name}"_*.deb | head -n 1)
+    dpkg-deb -x "$deb" "$staging"
+    dpkg-deb -f "$deb" > "$control/$name"
+    dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\.||' | grep -v '/$' > "$lists/$name" || true
+  done
+}
+
+# Copies one path (file, symlink and what it points to, or directory) from the staging tree into the image.
+ship() {
+  src=$1
+  dst=$(usr_path "$src")
+  [ -e "$staging$src" ] || [ -L "$staging$src" ] || { echo "assemble-rootfs: $src is in none of the fetched packages" >&2; exit 1; }
+  mkdir -p "$out$(dirname "$dst")"
+  cp -a "$staging$src" "$out$dst.tmp" && rm -rf "$out$dst" && mv "$out$dst.tmp" "$out$dst"
+  if [ -L "$staging$src" ]; then
+    link=$(readlink "$staging$src")
+    case "$link" in /*) ship "$link" ;; *) ship "$(dirname "$src")/$link" ;; esac
+  fi
+}
+
+# Resolves a soname the way the dynamic loader would, in the staging tree.
+find_library() {
+  for dir in $4 /usr/lib/$triplet /lib/$triplet /usr/lib /lib; do
+    if [ -e "$staging$dir/$1" ]; then echo "$dir/$1"; return 0; fi
+  done
+  return 1
+}
+
+in_parent() {
+  for dir in /usr/lib/$triplet /lib/$triplet /usr/lib /lib; do
+    [ -e "/parent$dir/$1" ] && return 0
+  done
+  return 1
+}
+
+# Ships a binary and, transitively, the libraries named in its ELF dynamic section (DT_NEEDED) and its interpreter.
+closure() {
+  queue=$1 seen=" "
+  while [ -n "$queue" ]; do
+    set -- $queue; file=$1; shift; queue="$*"
+    case "$seen" in *" $file "*) continue ;; esac
+    seen="$seen$file "
+    ship "$file"
+    real=$(readlink -f "$staging$file")
+    interp=$(readelf -lW "$real" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+    if [ -n "$interp" ] && ! [ -e "/parent$interp" ]; then ship "$interp"; ship "$(readlink -f "$staging$interp" | sed "s|^$staging||")"; fi
+    origin=$(dirname "$file")
+    runpath=$(readelf -dW "$real" 2>/dev/null | sed -n 's/.*(R\(UN\)\{0,1\}PATH).*\[\(.*\)\]/\2/p' | tr ':' ' ' | sed "s|\$ORIGIN|$origin|g")
+    for soname in $(readelf -dW "$real" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+      in_parent "$soname" && continue
+      lib=$(find_library "$soname" "" "" "$runpath") || { echo "assemble-rootfs: $file needs $soname, found in no fetched package" >&2; exit 1; }
+      queue="$queue $lib"
+    done
+  done
+}
+
+directives | while read -r verb a b c; do
+  case "$verb" in
+    usr-merge)
+      for d in bin sbin lib; do mkdir -p "$out/usr/$d"; ln -sfn "usr/$d" "$out/$d"; done
+      if [ "$arch" = amd64 ]; then mkdir -p "$out/usr/lib64"; ln -sfn usr/lib64 "$out/lib64"; fi ;;
+    dir) mkdir -p "$out$a"; chmod "$b" "$out$a" ;;
+    owned) mkdir -p "$owned$a" "$out$(dirname "$a")"; chmod "$b" "$owned$a" ;;
+    context) install -D -m "$c" "$build/$a" "$out$b" ;;
+    fetch) say "fetch $a"; fetch "$a" ;;
+    ca-certificates)
+      fetch ca-certificates
+      install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$out/etc/ssl/certs/ca-certificates.crt"
+      echo /etc/ssl/certs/ca-certificates.crt >> "$lists/ca-certificates" ;;
+    tzdata|tzdata-legacy) fetch "$verb"; ship /usr/share/zoneinfo ;;
+    libraries)
+      grep -E '\.so(\.[0-9]+)*$' "$lists/$a" | while read -r lib; do ship "$lib"; done ;;
+    busybox)
+      mkdir -p "$out/busybox"
+      cp "$(readlink -f "$staging/usr/bin/busybox" 2>/dev/null || readlink -f "$staging/bin/busybox")" "$out/busybox/busybox"
+      for applet in $(busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$out/busybox/$applet"; done ;;
+    binary) say "binary $a"; closure "$a" ;;
+    data) ship "$a" ;;
+    *) echo "assemble-rootfs: unknown directive '$verb' in $manifest" >&2; exit 1 ;;
+  esac
+done
+
+# Scanners (Trivy, Grype) identify packages from /var/lib/dpkg/status.d: one control file per package shipped from.
+for list in "$lists"/*; do
+  [ -e "$list" ] || continue
+  name=$(basename "$list")
+  while read -r path; do
+    p=$(usr_path "$path")
+    if [ -e "$out$p" ] || [ -L "$out$p" ]; then
+      install -D -m 0644 "$control/$name" "$out/var/lib/dpkg/status.d/$name"
+      break
+    fi
+  done < "$list"
+done
+
+# Security defaults: root-owned, nothing world-writable, no setuid/setgid. /tmp keeps its sticky 1777.
+chown -R 0:0 "$out"
+find "$out" -xdev ! -type l -perm /6000 -exec chmod ug-s {} +
+find "$out" -xdev ! -type l -perm -0002 ! -path "$out/tmp" -exec chmod o-w {} +
+say "$(du -sk "$out" | cut -f1) kB in $(find "$out" ! -type d | wc -l) files"
