@@ -46,13 +46,17 @@ has busybox && native="$native busybox-static"
 apt-get update -qq
 [ -z "$native" ] || apt-get install -y -qq --no-install-recommends $native >/dev/null
 
+depends() {
+  apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$1" 2>/dev/null \
+    | grep -v '^ ' | grep -v '^<' | sort -u
+}
+
 # Downloads a package and everything it depends on, for the target architecture, into the staging tree.
 fetch() {
-  wanted=$1
-  case "$wanted" in *:*) ;; *) wanted="$wanted:$arch" ;; esac
-  pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$wanted" \
-    | grep -v '^ ' | grep -v '^<' | sort -u)
-  [ -n "$pkgs" ] || { echo "assemble-rootfs: no Debian package $wanted" >&2; exit 1; }
+  # Architecture-independent packages (tzdata, ca-certificates) have no :ARCH name.
+  pkgs=$(depends "$1:$arch")
+  [ -n "$pkgs" ] || pkgs=$(depends "$1")
+  [ -n "$pkgs" ] || { echo "assemble-rootfs: no Debian package $1 for $arch" >&2; exit 1; }
   for pkg in $pkgs; do
     name=${pkg%%:*}
     [ -e "$lists/$name" ] && continue
@@ -128,7 +132,8 @@ directives | while read -r verb a b c; do
       echo /etc/ssl/certs/ca-certificates.crt >> "$lists/ca-certificates" ;;
     tzdata|tzdata-legacy) fetch "$verb"; ship /usr/share/zoneinfo ;;
     libraries)
-      grep -E '\.so(\.[0-9]+)*$' "$lists/$a" | while read -r lib; do ship "$lib"; done ;;
+      # Shared libraries only; glibc's gconv charset modules (7 MB) are left out: UTF-8 and ASCII are built in.
+      grep -E '\.so(\.[0-9]+)*$' "$lists/$a" | grep -v '/gconv/' | while read -r lib; do ship "$lib"; done ;;
     busybox)
       mkdir -p "$out/busybox"
       cp "$(readlink -f "$staging/usr/bin/busybox" 2>/dev/null || readlink -f "$staging/bin/busybox")" "$out/busybox/busybox"
