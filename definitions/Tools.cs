@@ -2,12 +2,13 @@ using Distroless.Dsl;
 
 namespace Distroless.Definitions;
 
-/// <summary>The tool tier: single programs from Debian 13 packages with exactly the libraries they load.
+/// <summary>The tool tier: single programs from Debian 13 packages with exactly the libraries they load. Tools build
+/// on the static base, so the C library comes with the closure too and only the parts a tool loads ship.
 /// Size budgets are the seed's figures, which these images must beat.</summary>
 public static class Tools
 {
     [Image("curl", Version = "8.14.1")]
-    public static ToolImage Curl => Tool.On(Bases.Glibc)
+    public static ToolImage Curl => Tool.On(Bases.Static)
         .Describe("curl, the HTTPS-enabled HTTP client")
         .FromDebian("curl")
         .Binary("/usr/bin/curl")
@@ -16,7 +17,7 @@ public static class Tools
         .SizeBudgetMegabytes(8);
 
     [Image("jq", Version = "1.7.1")]
-    public static ToolImage Jq => Tool.On(Bases.Glibc)
+    public static ToolImage Jq => Tool.On(Bases.Static)
         .Describe("jq, the JSON processor")
         .FromDebian("jq")
         .Binary("/usr/bin/jq")
@@ -26,11 +27,12 @@ public static class Tools
 
     /// <summary>Git's core commands that need no shell: clone over HTTPS, log, diff.</summary>
     [Image("git", Version = "2.47.3")]
-    public static ToolImage Git => Tool.On(Bases.Glibc)
+    public static ToolImage Git => Tool.On(Bases.Static)
         .Describe("git's core commands (clone over HTTPS, log, diff), no shell or Perl subcommands")
         .FromDebian("git")
         .Binary("/usr/bin/git", "/usr/lib/git-core/git-remote-http", "/usr/lib/git-core/git-remote-https")
         .DataFiles("/usr/share/git-core/templates")
+        .Symlink("/usr/lib/git-core/git", "../../bin/git") // git runs its remote helpers as 'git remote-http' from its exec path
         .Env("GIT_EXEC_PATH", "/usr/lib/git-core")
         .Env("GIT_TEMPLATE_DIR", "/usr/share/git-core/templates")
         .Entrypoint("/usr/bin/git")
@@ -38,7 +40,7 @@ public static class Tools
         .SizeBudgetMegabytes(45);
 
     [Image("go", Version = "1.24.0")]
-    public static ToolImage Go => Tool.On(Bases.Glibc)
+    public static ToolImage Go => Tool.On(Bases.Static)
         .Describe("The Go 1.24 toolchain, building static binaries (CGO_ENABLED=0)")
         .FromDebian("golang-1.24-go", "golang-1.24-src")
         .Binary("/usr/lib/go-1.24/bin/go", "/usr/lib/go-1.24/bin/gofmt")
@@ -54,11 +56,11 @@ public static class Tools
         .SizeBudgetMegabytes(120);
 
     [Image("node", Version = "20.19.2")]
-    public static ToolImage Node => Tool.On(Bases.Cc)
+    public static ToolImage Node => Tool.On(Bases.Static)
         .Describe("The Node.js 20 runtime with the data files it loads at start")
-        .FromDebian("nodejs", "node-cjs-module-lexer", "node-undici", "node-acorn")
+        .FromDebian("nodejs", "node-cjs-module-lexer", "node-undici", "node-acorn", "node-minimatch")
         .Binary("/usr/bin/node")
-        .DataFiles("/usr/share/nodejs/cjs-module-lexer", "/usr/share/nodejs/undici", "/usr/share/nodejs/acorn")
+        .DataFiles("/usr/share/nodejs/cjs-module-lexer", "/usr/share/nodejs/undici", "/usr/share/nodejs/acorn", "/usr/share/nodejs/minimatch")
         .Entrypoint("/usr/bin/node")
         .SmokeTest("--version")
         .SizeBudgetMegabytes(85);
@@ -66,7 +68,7 @@ public static class Tools
     /// <summary>Zero-config PostgreSQL: user, password and database "postgres". initdb needs a shell, so the data
     /// directory is made in a builder stage; amd64 and arm64 share its on-disk format (64-bit, little-endian).</summary>
     [Image("postgres", Version = "17.12.0")]
-    public static ToolImage Postgres => Tool.On(Bases.Glibc)
+    public static ToolImage Postgres => Tool.On(Bases.Static)
         .Describe("PostgreSQL 17 server, initialised at build time (user/password/db postgres), no shell")
         .FromDebian("postgresql-17")
         .Binary("/usr/lib/postgresql/17/bin/postgres", "/usr/lib/postgresql/17/bin/pg_isready", "/usr/lib/postgresql/17/bin/psql")

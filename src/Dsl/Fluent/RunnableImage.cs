@@ -23,6 +23,13 @@ public abstract class RunnableImage<TSelf> : ImageDefinition<TSelf>
     public TSelf DataFiles(params string[] paths) =>
         With(Spec with { DataPaths = Spec.DataPaths.AddRange(AbsolutePaths(paths, nameof(paths))) });
 
+    /// <summary>Makes <paramref name="path"/> a symbolic link to <paramref name="target"/> (relative targets are kept relative).</summary>
+    public TSelf Symlink(string path, string target) =>
+        With(Spec with
+        {
+            Symlinks = Spec.Symlinks.Add(new SymlinkSpec(Validate.AbsolutePath(path, nameof(path)), Validate.NotEmpty(target, nameof(target)))),
+        });
+
     /// <summary>The program the container runs, in exec form.</summary>
     public TSelf Entrypoint(params string[] command)
     {

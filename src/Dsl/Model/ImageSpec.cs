@@ -47,6 +47,9 @@ public sealed record HealthCheckSpec(
     int StartPeriodSeconds,
     int Retries);
 
+/// <summary>A symbolic link made in the image, e.g. where a program looks for a sibling under another name.</summary>
+public sealed record SymlinkSpec(string Path, string Target);
+
 public sealed record ArchChecksum(string Arch, string Sha256);
 
 /// <summary>A file fetched at build time, pinned by SHA-256 per architecture. <c>{arch}</c> in the URL is the Debian/Go architecture name.</summary>
@@ -92,6 +95,8 @@ public sealed record ImageSpec
 
     /// <summary>Data files or directories taken from the packages as they are.</summary>
     public EquatableArray<string> DataPaths { get; init; } = EquatableArray<string>.Empty;
+
+    public EquatableArray<SymlinkSpec> Symlinks { get; init; } = EquatableArray<SymlinkSpec>.Empty;
 
     public EquatableArray<BuildStageSpec> Stages { get; init; } = EquatableArray<BuildStageSpec>.Empty;
 

@@ -49,7 +49,7 @@ public static class RootfsManifest
     /// <summary>True when the image needs the rootfs builder stage at all.</summary>
     public static bool IsNeeded(ImageSpec spec) =>
         spec.Parent is null || spec.User is not null || spec.CaCertificates || spec.TimezoneData
-        || !spec.Packages.IsEmpty || !spec.WritableDirectories.IsEmpty;
+        || !spec.Packages.IsEmpty || !spec.WritableDirectories.IsEmpty || !spec.Symlinks.IsEmpty;
 
     public static string Render(ImageRef identity, ImageSpec spec)
     {
@@ -117,6 +117,11 @@ public static class RootfsManifest
         foreach (var data in spec.DataPaths)
         {
             lines.Add("data " + data);
+        }
+
+        foreach (var link in spec.Symlinks)
+        {
+            lines.Add("link " + link.Path + " " + link.Target);
         }
 
         return string.Join("\n", lines) + "\n";

@@ -28,7 +28,7 @@ public class RunnerCommandTests
             Assert.Contains("\n" + name + " ", output);
         }
 
-        Assert.Matches(@"\ncurl\s+tool\s+8\.14\.1\s+linux/amd64,linux/arm64\s+base-glibc\n", output);
+        Assert.Matches(@"\ncurl\s+tool\s+8\.14\.1\s+linux/amd64,linux/arm64\s+base\n", output);
         Assert.Matches(@"\npocket-id\s+stack\s+0\.1\.0\s+-\s+pocket-id,postgres\n", output);
     }
 

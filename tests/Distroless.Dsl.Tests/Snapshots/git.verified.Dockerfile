@@ -3,7 +3,7 @@
 ARG BUILDPLATFORM
 ARG TARGETARCH
 
-FROM base-glibc:0.1.0-${TARGETARCH} AS parent
+FROM base:0.1.0-${TARGETARCH} AS parent
 
 FROM --platform=$BUILDPLATFORM debian:trixie-slim AS rootfs
 ARG TARGETARCH
@@ -11,12 +11,12 @@ COPY rootfs.list assemble-rootfs.sh /build/
 COPY --from=parent / /parent/
 RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
 
-FROM base-glibc:0.1.0-${TARGETARCH}
+FROM base:0.1.0-${TARGETARCH}
 COPY --from=rootfs /rootfs/ /
 ENV GIT_EXEC_PATH="/usr/lib/git-core"
 ENV GIT_TEMPLATE_DIR="/usr/share/git-core/templates"
 LABEL org.opencontainers.image.title="git"
 LABEL org.opencontainers.image.version="2.47.3"
 LABEL org.opencontainers.image.description="git's core commands (clone over HTTPS, log, diff), no shell or Perl subcommands"
-LABEL org.opencontainers.image.base.name="base-glibc:0.1.0"
+LABEL org.opencontainers.image.base.name="base:0.1.0"
 ENTRYPOINT ["/usr/bin/git"]

@@ -3,7 +3,7 @@
 ARG BUILDPLATFORM
 ARG TARGETARCH
 
-FROM base-glibc:0.1.0-${TARGETARCH} AS parent
+FROM base:0.1.0-${TARGETARCH} AS parent
 
 FROM --platform=$BUILDPLATFORM debian:trixie-slim AS rootfs
 ARG TARGETARCH
@@ -11,7 +11,7 @@ COPY rootfs.list assemble-rootfs.sh /build/
 COPY --from=parent / /parent/
 RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
 
-FROM base-glibc:0.1.0-${TARGETARCH}
+FROM base:0.1.0-${TARGETARCH}
 COPY --from=rootfs /rootfs/ /
 ENV GOROOT="/usr/lib/go-1.24"
 ENV PATH="/usr/lib/go-1.24/bin:/usr/local/bin:/usr/bin:/bin"
@@ -22,5 +22,5 @@ ENV GOPATH="/tmp/go"
 LABEL org.opencontainers.image.title="go"
 LABEL org.opencontainers.image.version="1.24.0"
 LABEL org.opencontainers.image.description="The Go 1.24 toolchain, building static binaries (CGO_ENABLED=0)"
-LABEL org.opencontainers.image.base.name="base-glibc:0.1.0"
+LABEL org.opencontainers.image.base.name="base:0.1.0"
 ENTRYPOINT ["/usr/lib/go-1.24/bin/go"]

@@ -3,7 +3,7 @@
 ARG BUILDPLATFORM
 ARG TARGETARCH
 
-FROM base-glibc:0.1.0-${TARGETARCH} AS parent
+FROM base:0.1.0-${TARGETARCH} AS parent
 
 FROM --platform=$BUILDPLATFORM debian:trixie-slim AS rootfs
 ARG TARGETARCH
@@ -11,10 +11,10 @@ COPY rootfs.list assemble-rootfs.sh /build/
 COPY --from=parent / /parent/
 RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
 
-FROM base-glibc:0.1.0-${TARGETARCH}
+FROM base:0.1.0-${TARGETARCH}
 COPY --from=rootfs /rootfs/ /
 LABEL org.opencontainers.image.title="jq"
 LABEL org.opencontainers.image.version="1.7.1"
 LABEL org.opencontainers.image.description="jq, the JSON processor"
-LABEL org.opencontainers.image.base.name="base-glibc:0.1.0"
+LABEL org.opencontainers.image.base.name="base:0.1.0"
 ENTRYPOINT ["/usr/bin/jq"]

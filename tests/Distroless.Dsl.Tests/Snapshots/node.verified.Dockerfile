@@ -3,7 +3,7 @@
 ARG BUILDPLATFORM
 ARG TARGETARCH
 
-FROM base-cc:0.1.0-${TARGETARCH} AS parent
+FROM base:0.1.0-${TARGETARCH} AS parent
 
 FROM --platform=$BUILDPLATFORM debian:trixie-slim AS rootfs
 ARG TARGETARCH
@@ -11,10 +11,10 @@ COPY rootfs.list assemble-rootfs.sh /build/
 COPY --from=parent / /parent/
 RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
 
-FROM base-cc:0.1.0-${TARGETARCH}
+FROM base:0.1.0-${TARGETARCH}
 COPY --from=rootfs /rootfs/ /
 LABEL org.opencontainers.image.title="node"
 LABEL org.opencontainers.image.version="20.19.2"
 LABEL org.opencontainers.image.description="The Node.js 20 runtime with the data files it loads at start"
-LABEL org.opencontainers.image.base.name="base-cc:0.1.0"
+LABEL org.opencontainers.image.base.name="base:0.1.0"
 ENTRYPOINT ["/usr/bin/node"]

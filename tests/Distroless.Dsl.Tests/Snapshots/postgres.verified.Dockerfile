@@ -3,7 +3,7 @@
 ARG BUILDPLATFORM
 ARG TARGETARCH
 
-FROM base-glibc:0.1.0-${TARGETARCH} AS parent
+FROM base:0.1.0-${TARGETARCH} AS parent
 
 FROM --platform=$BUILDPLATFORM debian:trixie-slim AS rootfs
 ARG TARGETARCH
@@ -17,7 +17,7 @@ RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgre
 RUN printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgdata && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgdata --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 && rm /tmp/pwfile
 RUN printf "listen_addresses = '*'\nunix_socket_directories = '/var/run/postgresql'\n" >> /pgdata/postgresql.conf && printf 'host all all all scram-sha-256\n' >> /pgdata/pg_hba.conf
 
-FROM base-glibc:0.1.0-${TARGETARCH}
+FROM base:0.1.0-${TARGETARCH}
 COPY --from=rootfs /rootfs/ /
 COPY --from=rootfs --chown=999:999 /owned/home/postgres/ /home/postgres/
 COPY --from=rootfs --chown=999:999 /owned/var/run/postgresql/ /var/run/postgresql/
@@ -29,7 +29,7 @@ ENV PGDATA="/var/lib/postgresql/data"
 LABEL org.opencontainers.image.title="postgres"
 LABEL org.opencontainers.image.version="17.12.0"
 LABEL org.opencontainers.image.description="PostgreSQL 17 server, initialised at build time (user/password/db postgres), no shell"
-LABEL org.opencontainers.image.base.name="base-glibc:0.1.0"
+LABEL org.opencontainers.image.base.name="base:0.1.0"
 EXPOSE 5432
 VOLUME ["/var/lib/postgresql/data"]
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=5 CMD ["/usr/lib/postgresql/17/bin/pg_isready", "-h", "127.0.0.1", "-U", "postgres"]
