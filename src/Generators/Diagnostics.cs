@@ -12,7 +12,7 @@ internal static class Diagnostics
     private static readonly Dictionary<string, DiagnosticDescriptor> Descriptors = DslDiagnostics.All.ToDictionary(
         d => d.Id,
         d => new DiagnosticDescriptor(d.Id, d.Title, d.MessageFormat, "Distroless.Dsl", DiagnosticSeverity.Error, isEnabledByDefault: true,
-            helpLinkUri: "https://github.com/distroless-dsl/distroless-dsl#diagnostics"));
+            description: "See the Diagnostics table in the repository's README."));
 
     public static Diagnostic Create(DiagnosticInfo info) =>
         Diagnostic.Create(Descriptors[info.Id], info.Location?.ToLocation(), info.Arguments.Cast<object>().ToArray());
