@@ -3,6 +3,16 @@
 # Needs only the .NET 10 SDK. Snapshot mismatches leave *.received.* files beside the *.verified.* ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
 
 dotnet build Distroless.Dsl.sln -c Release -nologo -clp:ErrorsOnly
-dotnet test tests/Distroless.Dsl.Tests/Distroless.Dsl.Tests.csproj -c Release --no-build -nologo --logger "console;verbosity=normal"
+status=0
+dotnet test tests/Distroless.Dsl.Tests/Distroless.Dsl.Tests.csproj -c Release --no-build -nologo \
+  --logger "console;verbosity=normal" --logger "trx;LogFileName=tests.trx" --results-directory "$results" || status=$?
+
+# One closing line in the plain 'N passed, N failed' form, from the test results file.
+counters=$(grep -o '<Counters [^>]*>' "$results"/*.trx 2>/dev/null || true)
+count() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+echo "tests: $(count passed) passed, $(count failed) failed, $(( $(count total) - $(count executed) )) skipped"
+exit "$status"
