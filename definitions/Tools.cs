@@ -60,7 +60,14 @@ public static class Tools
         .Describe("The Node.js 20 runtime with the data files it loads at start")
         .FromDebian("nodejs", "node-cjs-module-lexer", "node-undici", "node-acorn", "node-minimatch")
         .Binary("/usr/bin/node")
-        .DataFiles("/usr/share/nodejs/cjs-module-lexer", "/usr/share/nodejs/undici", "/usr/share/nodejs/acorn", "/usr/share/nodejs/minimatch")
+        // Debian's node loads these six files by compiled-in path at start, and aborts if one is missing.
+        .DataFiles(
+            "/usr/share/nodejs/cjs-module-lexer/lexer.js",
+            "/usr/share/nodejs/cjs-module-lexer/dist/lexer.js",
+            "/usr/share/nodejs/undici/undici-fetch.js",
+            "/usr/share/nodejs/acorn/dist/acorn.js",
+            "/usr/share/nodejs/acorn-walk/dist/walk.js",
+            "/usr/share/nodejs/minimatch/dist/cjs/index.bundle.js")
         .Entrypoint("/usr/bin/node")
         .SmokeTest("--version")
         .SizeBudgetMegabytes(85);

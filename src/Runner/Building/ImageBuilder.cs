@@ -1,0 +1,205 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Distroless.Dsl.Catalog;
+using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Runner.Engine;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Distroless.Dsl.Runner.Building;
+
+internal enum BuilderKind
+{
+    /// <summary>BuildKit where the engine offers it, else the classic builder.</summary>
+    Auto,
+    BuildKit,
+    Classic,
+}
+
+/// <summary>How one image build for one platform ended. <see cref="FailedLog"/> holds the failed step's output.</summary>
+internal sealed record BuildOutcome(bool Succeeded, string Tag, string? ImageId, string Builder, string FailedStep, IReadOnlyList<string> FailedLog, string Error);
+
+/// <summary>Builds one image for one platform through the Engine API: BuildKit (<c>version=2</c>) or the classic builder.</summary>
+internal sealed class ImageBuilder
+{
+    private const int LogLinesShown = 40;
+    private readonly EngineConnection _engine;
+    private readonly BuilderKind _builder;
+    private readonly BuildProgress _progress;
+
+    public ImageBuilder(EngineConnection engine, BuilderKind builder, BuildProgress progress)
+    {
+        _engine = engine;
+        _builder = builder;
+        _progress = progress;
+    }
+
+    public static string Arch(string platform) => platform.Substring(platform.IndexOf('/') + 1);
+
+    public static string PlatformTag(CatalogEntry image, string platform) => image.Reference + "-" + Arch(platform);
+
+    public async Task<BuildOutcome> BuildAsync(CatalogEntry image, string platform, bool noCache, CancellationToken cancellation)
+    {
+        var useBuildKit = _builder != BuilderKind.Classic;
+        var tag = PlatformTag(image, platform);
+        if (!useBuildKit && platform != _engine.HostPlatform)
+        {
+            return Failed(tag, "classic", "", Array.Empty<string>(),
+                "the classic builder cannot build " + platform + " on this " + _engine.HostPlatform + " engine without emulation: use BuildKit");
+        }
+
+        var outcome = await RunAsync(image, platform, tag, useBuildKit, noCache, cancellation).ConfigureAwait(false);
+        if (_builder == BuilderKind.Auto && !outcome.Succeeded && IsBuildKitUnavailable(outcome.Error))
+        {
+            _progress.Line(image.Name, platform, "BuildKit is not offered by this engine; using the classic builder");
+            outcome = await RunAsync(image, platform, tag, useBuildKit: false, noCache, cancellation).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    private async Task<BuildOutcome> RunAsync(CatalogEntry image, string platform, string tag, bool useBuildKit, bool noCache, CancellationToken cancellation)
+    {
+        var builder = useBuildKit ? "buildkit" : "classic";
+        var parameters = new ImageBuildParameters
+        {
+            Tags = new List<string> { tag },
+            Platform = platform,
+            Version = useBuildKit ? "2" : "1",
+            NoCache = noCache,
+            Remove = true,
+            ForceRemove = true,
+            BuildArgs = new Dictionary<string, string>
+            {
+                // Engine 20.10's BuildKit leaves these empty over the API, and the classic builder never sets them.
+                ["BUILDPLATFORM"] = _engine.HostPlatform,
+                ["TARGETPLATFORM"] = platform,
+                ["TARGETARCH"] = Arch(platform),
+            },
+        };
+
+        using var context = BuildContextArchive.Create(image);
+        var state = new StreamState();
+        try
+        {
+            // The raw stream, read to its end: BuildKit's trace arrives as a string "aux", which the typed
+            // JSONMessage overload cannot hold.
+#pragma warning disable CS0618
+            using var stream = await _engine.Client.Images.BuildImageFromDockerfileAsync(context, parameters, cancellation).ConfigureAwait(false);
+#pragma warning restore CS0618
+            using var reader = new StreamReader(stream);
+            string? line;
+            while ((line = await reader.ReadLineAsync(cancellation).ConfigureAwait(false)) is not null)
+            {
+                if (line.Length > 0)
+                {
+                    Handle(image.Name, platform, line, state);
+                }
+            }
+        }
+        catch (DockerApiException e)
+        {
+            var body = e.ResponseBody?.Trim() ?? "";
+            return Failed(tag, builder, "", Array.Empty<string>(), body.Length > 0 ? body : e.Message);
+        }
+
+        if (state.Error is not null)
+        {
+            var log = state.FailedStepLog();
+            return Failed(tag, builder, state.FailedStep ?? "", log.Skip(Math.Max(0, log.Count - LogLinesShown)).ToList(), state.Error);
+        }
+
+        var inspected = await _engine.Client.Images.InspectImageAsync(tag, cancellation).ConfigureAwait(false);
+        return new BuildOutcome(true, tag, inspected.ID, builder, "", Array.Empty<string>(), "");
+    }
+
+    private void Handle(string name, string platform, string line, StreamState state)
+    {
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        if (root.TryGetProperty("error", out var error))
+        {
+            state.Error = error.GetString() ?? "build failed";
+            return;
+        }
+
+        if (root.TryGetProperty("id", out var id) && id.GetString() == "moby.buildkit.trace" && root.TryGetProperty("aux", out var aux))
+        {
+            var (vertexes, logs) = BuildKitTrace.Decode(aux.GetString()!);
+            foreach (var vertex in vertexes)
+            {
+                state.Names[vertex.Digest] = vertex.Name;
+                if (vertex.Error.Length > 0)
+                {
+                    state.FailedStep = vertex.Name;
+                    state.FailedDigest = vertex.Digest;
+                }
+                else if (vertex.Completed && state.Reported.Add(vertex.Digest))
+                {
+                    _progress.Step(name, platform, vertex.Name + (vertex.Cached ? " (cached)" : ""));
+                }
+            }
+
+            foreach (var log in logs)
+            {
+                if (!state.Logs.TryGetValue(log.Vertex, out var lines))
+                {
+                    state.Logs[log.Vertex] = lines = new List<string>();
+                }
+
+                lines.AddRange(log.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            return;
+        }
+
+        if (root.TryGetProperty("stream", out var text))
+        {
+            foreach (var output in (text.GetString() ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (output.StartsWith("Step ", StringComparison.Ordinal))
+                {
+                    state.FailedStep = output;
+                    state.ClassicLog.Clear();
+                    _progress.Step(name, platform, output);
+                }
+                else if (!output.StartsWith(" ---> ", StringComparison.Ordinal))
+                {
+                    state.ClassicLog.Add(output);
+                }
+            }
+        }
+    }
+
+    private static bool IsBuildKitUnavailable(string error) =>
+        error.Contains("buildkit", StringComparison.OrdinalIgnoreCase) && error.Contains("not", StringComparison.OrdinalIgnoreCase)
+        && !error.Contains("executor failed", StringComparison.OrdinalIgnoreCase);
+
+    private static BuildOutcome Failed(string tag, string builder, string step, IReadOnlyList<string> log, string error) =>
+        new(false, tag, null, builder, step, log, error);
+
+    private sealed class StreamState
+    {
+        public Dictionary<string, string> Names { get; } = new();
+
+        public Dictionary<string, List<string>> Logs { get; } = new();
+
+        public HashSet<string> Reported { get; } = new();
+
+        public List<string> ClassicLog { get; } = new();
+
+        public string? FailedStep { get; set; }
+
+        public string? FailedDigest { get; set; }
+
+        public string? Error { get; set; }
+
+        public List<string> FailedStepLog() =>
+            FailedDigest is not null && Logs.TryGetValue(FailedDigest, out var lines) ? lines : ClassicLog;
+    }
+}

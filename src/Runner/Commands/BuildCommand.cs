@@ -1,0 +1,79 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Runner.Bootstrap;
+using Distroless.Dsl.Runner.Building;
+using Distroless.Dsl.Runner.Catalog;
+using Distroless.Dsl.Runner.Engine;
+
+namespace Distroless.Dsl.Runner.Commands;
+
+/// <summary><c>build NAME... [--platform P]... [--builder auto|buildkit|classic] [--no-cache] [--parallel N]</c>.</summary>
+internal static class BuildCommand
+{
+    public static Command Create(CatalogLookup lookup, TextWriter output, TextWriter error)
+    {
+        var names = new Argument<string[]>("name") { Description = "Images or stacks to build; what they build on is built first.", Arity = ArgumentArity.OneOrMore };
+        var platforms = new Option<string[]>("--platform") { Description = "Build only these platforms (default: each image's own).", AllowMultipleArgumentsPerToken = true };
+        var builder = new Option<BuilderKind>("--builder") { Description = "BuildKit, the classic builder, or auto (BuildKit where the engine offers it).", DefaultValueFactory = _ => BuilderKind.Auto };
+        var noCache = new Option<bool>("--no-cache") { Description = "Ignore the engine's build cache." };
+        var parallel = new Option<int>("--parallel") { Description = "How many image builds run at once.", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) };
+        var command = new Command("build", "Build images (and what they build on) on the Docker engine, per platform, with no emulation.")
+        {
+            names, platforms, builder, noCache, parallel,
+        };
+        command.SetAction(async (result, cancellation) =>
+        {
+            var wanted = result.GetValue(platforms);
+            foreach (var platform in wanted ?? Array.Empty<string>())
+            {
+                if (!Dsl.Rules.Validate.SupportedPlatforms.Contains(platform))
+                {
+                    throw new RunnerException("Unknown platform '" + platform + "': use " + string.Join(" or ", Dsl.Rules.Validate.SupportedPlatforms));
+                }
+            }
+
+            var plan = new BuildPlan(lookup.Catalog);
+            var images = plan.Resolve(result.GetValue(names)!);
+            using var engine = await EngineConnection.ConnectAsync(cancellation);
+            output.WriteLine("Engine " + engine.Version + " at " + engine.Endpoint.Uri + " (" + engine.HostPlatform + "); building " + string.Join(", ", images.Select(i => i.Name)));
+            await new BuilderImageBootstrap(engine, output).EnsureAsync(BuildStage.DebianBuilderImage, cancellation);
+
+            var progress = new BuildProgress(output);
+            var results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress), progress, images,
+                wanted is { Length: > 0 } ? wanted : null, result.GetValue(noCache), result.GetValue(parallel), cancellation);
+
+            output.WriteLine();
+            foreach (var r in results)
+            {
+                output.WriteLine(r.Status.PadRight(8) + r.Image.PadRight(14) + r.Platform.PadRight(13)
+                                 + (r.Size is { } size ? (size / 1e6).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " MB  " : "")
+                                 + (r.Status == "built" ? r.Duration.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s" : r.Reason));
+            }
+
+            foreach (var failure in results.Where(r => r.Status == "failed"))
+            {
+                var outcome = failure.Outcome!;
+                error.WriteLine();
+                error.WriteLine("--- " + failure.Image + " " + failure.Platform + (outcome.FailedStep.Length > 0 ? ": " + outcome.FailedStep : ""));
+                foreach (var line in outcome.FailedLog)
+                {
+                    error.WriteLine("    " + line);
+                }
+            }
+
+            var failed = results.Where(r => r.Status == "failed").ToList();
+            if (failed.Count > 0)
+            {
+                error.WriteLine("error: " + string.Join("; ", failed.Select(f => f.Image + " " + f.Platform + " failed: " + f.Reason)));
+                return 1;
+            }
+
+            return results.Any(r => r.Status == "skipped" && r.Reason.StartsWith("depends", StringComparison.Ordinal)) ? 1 : 0;
+        });
+        return command;
+    }
+}
