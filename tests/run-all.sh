@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: restore, build (the generator runs; bad definitions fail here), then every test.
-# Needs only the .NET 10 SDK. Snapshot mismatches leave *.received.* files beside the *.verified.* ones.
+# The whole test suite, as CI runs it: start the Docker engine (installing Debian's docker.io and mmdebstrap if
+# missing), build (the generator runs; bad definitions fail here), then every test, engine tests included.
+# Needs the .NET 10 SDK, root and apt. Snapshot mismatches leave *.received.* files beside the *.verified.* ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
+bash tests/infra/engine.sh
 dotnet build Distroless.Dsl.sln -c Release -nologo -clp:ErrorsOnly
 status=0
 dotnet test tests/Distroless.Dsl.Tests/Distroless.Dsl.Tests.csproj -c Release --no-build -nologo \
