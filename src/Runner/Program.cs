@@ -28,6 +28,7 @@ public static class Program
             GenerateCommand.Create(lookup, output),
             BootstrapCommand.Create(output),
             BuildCommand.Create(lookup, output, error),
+            TestCommand.Create(lookup, output, error),
         };
 
         try

@@ -18,7 +18,8 @@ public sealed record ImageContract(
     EquatableArray<EnvVar> Environment,
     EquatableArray<string> Entrypoint,
     EquatableArray<string>? SmokeTest,
-    long? SizeBudgetBytes);
+    long? SizeBudgetBytes,
+    EquatableArray<string> OwnedDirectories);
 
 /// <summary>Everything generated for one definition. The generator and the run-time loader both produce it, from the same code.</summary>
 public sealed record RenderedDefinition(

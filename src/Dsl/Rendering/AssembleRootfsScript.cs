@@ -170,7 +170,12 @@ directives | while read -r verb a b c; do
       mkdir -p "$out/busybox"
       cp "$(readlink -f "$staging/usr/bin/busybox" 2>/dev/null || readlink -f "$staging/bin/busybox")" "$out/busybox/busybox"
       for applet in $(busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$out/busybox/$applet"; done ;;
-    binary) say "binary $a"; closure "$a" ;;
+    binary)
+      # A '*' pattern names every matching file of the fetched packages, e.g. a program's plugin modules.
+      case "$a" in
+        *'*'*) for match in $staging$a; do [ -e "$match" ] || { echo "assemble-rootfs: nothing matches $a" >&2; exit 1; }; say "binary ${match#"$staging"}"; closure "${match#"$staging"}"; done ;;
+        *) say "binary $a"; closure "$a" ;;
+      esac ;;
     data) ship "$a" ;;
     link) mkdir -p "$out$(dirname "$a")"; ln -sfn "$b" "$out$a" ;;
     *) echo "assemble-rootfs: unknown directive '$verb' in $manifest" >&2; exit 1 ;;

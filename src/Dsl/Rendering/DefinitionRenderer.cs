@@ -21,7 +21,8 @@ public static class DefinitionRenderer
             spec.Environment,
             spec.Entrypoint,
             spec.SmokeTest,
-            spec.SizeBudgetBytes);
+            spec.SizeBudgetBytes,
+            RootfsManifest.OwnedDirectories(spec).Concat(spec.Copies.Where(c => c.Owner is not null).Select(c => c.To.TrimEnd('/'))).ToEquatableArray());
         return new RenderedDefinition(
             (DefinitionKind)spec.Tier,
             identity.Name,

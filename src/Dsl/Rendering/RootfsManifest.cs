@@ -49,7 +49,7 @@ public static class RootfsManifest
     /// <summary>True when the image needs the rootfs builder stage at all.</summary>
     public static bool IsNeeded(ImageSpec spec) =>
         spec.Parent is null || spec.User is not null || spec.CaCertificates || spec.TimezoneData
-        || !spec.Packages.IsEmpty || !spec.WritableDirectories.IsEmpty || !spec.Symlinks.IsEmpty;
+        || !spec.Packages.IsEmpty || !spec.WritableDirectories.IsEmpty || !spec.Symlinks.IsEmpty || spec.Copies.Any(c => c.Owner is not null);
 
     public static string Render(ImageRef identity, ImageSpec spec)
     {
@@ -74,6 +74,12 @@ public static class RootfsManifest
         foreach (var owned in OwnedDirectories(spec))
         {
             lines.Add("owned " + owned + " 0755");
+        }
+
+        // Made here, root-owned, so that a chowned COPY into them does not create them owned by the user.
+        foreach (var copy in spec.Copies.Where(c => c.Owner is not null))
+        {
+            lines.Add("dir " + copy.To.TrimEnd('/') + " 0755");
         }
 
         if (spec.CaCertificates)

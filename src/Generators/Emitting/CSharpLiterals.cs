@@ -36,7 +36,8 @@ internal static class CSharpLiterals
             Env(contract.Environment),
             Strings(contract.Entrypoint),
             contract.SmokeTest is { } smoke ? Strings(smoke) : "null",
-            contract.SizeBudgetBytes is { } budget ? budget.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L" : "null") + ")";
+            contract.SizeBudgetBytes is { } budget ? budget.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L" : "null",
+            Strings(contract.OwnedDirectories)) + ")";
 
     public static string Rendered(RenderedDefinition d) =>
         "new " + Model + "RenderedDefinition(\n" + string.Join(",\n", new[]

@@ -14,14 +14,14 @@ RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
 
 FROM --platform=$BUILDPLATFORM debian:trixie-slim AS initdb
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-17 >/dev/null
-RUN printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgdata && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgdata --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 && rm /tmp/pwfile
-RUN printf "listen_addresses = '*'\nunix_socket_directories = '/var/run/postgresql'\n" >> /pgdata/postgresql.conf && printf 'host all all all scram-sha-256\n' >> /pgdata/pg_hba.conf
+RUN printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgroot/data && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgroot/data --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 && rm /tmp/pwfile
+RUN printf "listen_addresses = '*'\nunix_socket_directories = '/var/run/postgresql'\n" >> /pgroot/data/postgresql.conf && printf 'host all all all scram-sha-256\n' >> /pgroot/data/pg_hba.conf
 
 FROM base:0.1.0-${TARGETARCH}
 COPY --from=rootfs /rootfs/ /
 COPY --from=rootfs --chown=999:999 /owned/home/postgres/ /home/postgres/
 COPY --from=rootfs --chown=999:999 /owned/var/run/postgresql/ /var/run/postgresql/
-COPY --from=initdb --chown=999:999 /pgdata /var/lib/postgresql/data
+COPY --from=initdb --chown=999:999 /pgroot/ /var/lib/postgresql/
 USER 999:999
 ENV HOME="/home/postgres"
 ENV USER="postgres"
@@ -34,4 +34,4 @@ EXPOSE 5432
 VOLUME ["/var/lib/postgresql/data"]
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=5 CMD ["/usr/lib/postgresql/17/bin/pg_isready", "-h", "127.0.0.1", "-U", "postgres"]
 STOPSIGNAL SIGINT
-ENTRYPOINT ["/usr/lib/postgresql/17/bin/postgres", "-D", "/var/lib/postgresql/data"]
+ENTRYPOINT ["/usr/lib/postgresql/17/bin/postgres"]

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using Distroless.Dsl.Runner.Building;
+using Distroless.Dsl.Runner.Catalog;
+using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Testing;
+using Docker.DotNet;
+
+namespace Distroless.Dsl.Runner.Commands;
+
+/// <summary><c>test NAME... [--platform P]</c>: checks each built image against its contract, on every platform it was built for.</summary>
+internal static class TestCommand
+{
+    public static Command Create(CatalogLookup lookup, TextWriter output, TextWriter error)
+    {
+        var names = new Argument<string[]>("name") { Description = "Images to test (build them first).", Arity = ArgumentArity.OneOrMore };
+        var platforms = new Option<string[]>("--platform") { Description = "Test only these platforms (default: each image's own).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("test", "Check built images against their contract: no shell or package manager, non-root, ownership, CA bundle, zoneinfo, env, size, smoke test.")
+        {
+            names, platforms,
+        };
+        command.SetAction(async (result, cancellation) =>
+        {
+            using var engine = await EngineConnection.ConnectAsync(cancellation);
+            var failures = 0;
+            foreach (var name in result.GetValue(names)!)
+            {
+                var image = lookup.Image(name);
+                var expectation = ContractCheck.Expectations(image, lookup.Catalog);
+                var wanted = result.GetValue(platforms);
+                foreach (var platform in image.Platforms.Where(p => wanted is not { Length: > 0 } || wanted.Contains(p)))
+                {
+                    var tag = ImageBuilder.PlatformTag(image, platform);
+                    var problems = new List<string>();
+                    Docker.DotNet.Models.ImageInspectResponse config;
+                    try
+                    {
+                        config = await engine.Client.Images.InspectImageAsync(tag, cancellation);
+                    }
+                    catch (DockerImageNotFoundException)
+                    {
+                        throw new RunnerException("Image " + tag + " is not built: run 'build " + name + "' first");
+                    }
+
+                    var files = await ExportedFileSystem.ReadAsync(engine, tag, platform, cancellation);
+                    problems.AddRange(ContractCheck.Check(expectation, config, files));
+                    var native = platform == engine.HostPlatform;
+                    if (native && expectation.SmokeCommand is { } smoke)
+                    {
+                        var (exit, log) = await ContainerRun.RunAsync(engine, tag, smoke, cancellation);
+                        if (exit != 0)
+                        {
+                            problems.Add("smoke test '" + string.Join(" ", smoke) + "' exited " + exit + ": " + log.Split('\n').LastOrDefault());
+                        }
+                    }
+
+                    var checkedWhat = files.Files.Count + " files" + (native && expectation.SmokeCommand is not null ? ", smoke test" : "");
+                    output.WriteLine((problems.Count == 0 ? "pass  " : "FAIL  ") + tag.PadRight(28) + platform.PadRight(13) + config.Size + " bytes, " + checkedWhat);
+                    const int Shown = 20;
+                    foreach (var problem in problems.Take(Shown))
+                    {
+                        output.WriteLine("      " + problem);
+                    }
+
+                    if (problems.Count > Shown)
+                    {
+                        output.WriteLine("      ... and " + (problems.Count - Shown) + " more");
+                    }
+
+                    failures += problems.Count;
+                }
+            }
+
+            if (failures > 0)
+            {
+                error.WriteLine("error: " + failures + " contract check(s) failed");
+                return 1;
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

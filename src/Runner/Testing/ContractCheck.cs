@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.Formats.Tar;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Distroless.Dsl.Catalog;
+using Distroless.Dsl.Model;
+using Docker.DotNet.Models;
+
+namespace Distroless.Dsl.Runner.Testing;
+
+/// <summary>What a built image must show, checked against the image itself (its config and exported files), not
+/// against its definition. Each failure names the file or field at fault.</summary>
+internal static class ContractCheck
+{
+    /// <summary>Program names that mean a shell or a package manager, wherever they are.</summary>
+    public static readonly string[] Shells = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox", "toybox" };
+
+    public static readonly string[] PackageManagers = { "apt", "apt-get", "aptitude", "dpkg", "apk", "yum", "dnf", "microdnf", "rpm", "zypper", "pacman", "pip", "pip3" };
+
+    private const UnixFileMode SetIds = UnixFileMode.SetUser | UnixFileMode.SetGroup;
+
+    /// <param name="expectations">The contract with what the image inherits folded in (see <see cref="Expectations"/>).</param>
+    public static IReadOnlyList<string> Check(Expectation expectations, ImageInspectResponse config, ExportedFileSystem files)
+    {
+        var failures = new List<string>();
+        var user = config.Config?.User ?? "";
+        var (uid, gid) = ParseUser(user);
+        if (!expectations.AllowsShell && (uid is null or 0))
+        {
+            failures.Add("config User: '" + user + "' runs as root; production images must name a non-root UID");
+        }
+
+        if (uid is { } id)
+        {
+            var passwd = files.Text("/etc/passwd") ?? "";
+            if (!passwd.Split('\n').Any(l => Field(l, 2) == id.ToString(CultureInfo.InvariantCulture)))
+            {
+                failures.Add("/etc/passwd: no entry for UID " + id);
+            }
+
+            var group = files.Text("/etc/group") ?? "";
+            if (gid is { } g && !group.Split('\n').Any(l => Field(l, 2) == g.ToString(CultureInfo.InvariantCulture)))
+            {
+                failures.Add("/etc/group: no entry for GID " + g);
+            }
+        }
+
+        var env = (config.Config?.Env ?? new List<string>()).ToDictionary(e => e.Split('=')[0], e => e.Substring(e.IndexOf('=') + 1));
+        foreach (var expected in expectations.Environment)
+        {
+            if (!env.TryGetValue(expected.Name, out var actual) || actual != expected.Value)
+            {
+                failures.Add("config Env " + expected.Name + ": expected '" + expected.Value + "', found " + (actual is null ? "nothing" : "'" + actual + "'"));
+            }
+        }
+
+        if (expectations.SizeBudgetBytes is { } budget && config.Size > budget)
+        {
+            failures.Add("size: " + config.Size + " bytes, over the budget of " + budget + " bytes");
+        }
+
+        var home = env.TryGetValue("HOME", out var h) ? h : null;
+        foreach (var file in files.Files.Values.Where(f => !files.IsRuntimePath(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(file.Path);
+            var isProgram = file.Type != TarEntryType.Directory;
+            if (isProgram && !expectations.AllowsShell && Shells.Contains(name))
+            {
+                failures.Add(file.Path + ": a shell (" + name + ")");
+            }
+
+            if (isProgram && PackageManagers.Contains(name) && IsInBinDirectory(file.Path))
+            {
+                failures.Add(file.Path + ": a package manager (" + name + ")");
+            }
+
+            if (file.Type is TarEntryType.RegularFile or TarEntryType.V7RegularFile && (file.Mode & SetIds) != 0)
+            {
+                failures.Add(file.Path + ": setuid/setgid bit set");
+            }
+
+            var exempt = file.Path == "/tmp" || (home is not null && (file.Path == home || file.Path.StartsWith(home + "/", StringComparison.Ordinal)))
+                         || expectations.WritableDirectories.Any(d => file.Path == d || file.Path.StartsWith(d + "/", StringComparison.Ordinal));
+            if (!exempt && (file.Uid != 0 || file.Gid != 0))
+            {
+                failures.Add(file.Path + ": owned by " + file.Uid + ":" + file.Gid + ", not root");
+            }
+
+            if (!exempt && file.Type != TarEntryType.SymbolicLink && (file.Mode & UnixFileMode.OtherWrite) != 0)
+            {
+                failures.Add(file.Path + ": world-writable");
+            }
+        }
+
+        if (expectations.CaCertificates)
+        {
+            var bundle = files.Text("/etc/ssl/certs/ca-certificates.crt");
+            if (bundle is null || !bundle.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+            {
+                failures.Add("/etc/ssl/certs/ca-certificates.crt: missing or holds no certificate");
+            }
+        }
+
+        if (expectations.TimezoneData && !files.Files.ContainsKey("/usr/share/zoneinfo/America/New_York"))
+        {
+            failures.Add("/usr/share/zoneinfo/America/New_York: missing");
+        }
+
+        return failures;
+    }
+
+    /// <summary>An image's contract with what it inherits from the images it builds on: CA bundle, zoneinfo and the
+    /// environment are checked where an ancestor declared them, since they are in the image all the same.</summary>
+    public static Expectation Expectations(CatalogEntry image, DefinitionCatalog catalog)
+    {
+        var chain = new List<CatalogEntry>();
+        for (var entry = image; entry is not null && chain.Count < 32; entry = entry.DependsOn.Count == 0 ? null : catalog.FindImage(entry.DependsOn[0]))
+        {
+            chain.Add(entry);
+        }
+
+        var contracts = chain.Select(e => e.Definition.Contract!).ToList();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var contract in Enumerable.Reverse(contracts))
+        {
+            foreach (var variable in contract.Environment)
+            {
+                environment[variable.Name] = variable.Value;
+            }
+        }
+
+        return new Expectation(
+            contracts.Any(c => c.AllowsShell),
+            contracts.Any(c => c.CaCertificates),
+            contracts.Any(c => c.TimezoneData),
+            environment.Select(e => new EnvVar(e.Key, e.Value)).ToList(),
+            contracts[0].SizeBudgetBytes,
+            contracts[0].SmokeTest is { } smoke ? contracts[0].Entrypoint.Concat(smoke).ToList() : null,
+            contracts.SelectMany(c => c.OwnedDirectories).Distinct().ToList());
+    }
+
+    private static (int? Uid, int? Gid) ParseUser(string user)
+    {
+        var parts = user.Split(':');
+        int? Number(string s) => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        return (parts[0].Length == 0 ? null : Number(parts[0]), parts.Length > 1 ? Number(parts[1]) : Number(parts[0]));
+    }
+
+    private static string? Field(string line, int index)
+    {
+        var fields = line.Split(':');
+        return fields.Length > index ? fields[index] : null;
+    }
+
+    private static bool IsInBinDirectory(string path) =>
+        path.Contains("/bin/", StringComparison.Ordinal) || path.Contains("/sbin/", StringComparison.Ordinal);
+}
+
+/// <summary>The contract an image is tested against, inheritance folded in.</summary>
+internal sealed record Expectation(
+    bool AllowsShell,
+    bool CaCertificates,
+    bool TimezoneData,
+    IReadOnlyList<EnvVar> Environment,
+    long? SizeBudgetBytes,
+    IReadOnlyList<string>? SmokeCommand,
+    IReadOnlyList<string> WritableDirectories);
