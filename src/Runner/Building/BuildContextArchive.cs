@@ -37,6 +37,22 @@ internal static class BuildContextArchive
         return stream;
     }
 
+    /// <summary>A context of text files only, e.g. the runner's own test helpers.</summary>
+    public static MemoryStream FromFiles(params (string Path, string Content)[] files)
+    {
+        var stream = new MemoryStream();
+        using (var tar = new TarWriter(stream, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            foreach (var (path, content) in files)
+            {
+                Add(tar, path, content);
+            }
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+
     private static void Add(TarWriter tar, string path, string content)
     {
         var entry = new UstarTarEntry(TarEntryType.RegularFile, path)

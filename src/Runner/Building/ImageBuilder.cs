@@ -53,17 +53,24 @@ internal sealed class ImageBuilder
                 "the classic builder cannot build " + platform + " on this " + _engine.HostPlatform + " engine without emulation: use BuildKit");
         }
 
-        var outcome = await RunAsync(image, platform, tag, useBuildKit, noCache, cancellation).ConfigureAwait(false);
+        return await BuildAsync(image.Name, platform, tag, () => BuildContextArchive.Create(image), noCache, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds any build context (a tar with a Dockerfile) for one platform; <paramref name="name"/> labels the progress lines.</summary>
+    public async Task<BuildOutcome> BuildAsync(string name, string platform, string tag, Func<MemoryStream> context, bool noCache, CancellationToken cancellation)
+    {
+        var useBuildKit = _builder != BuilderKind.Classic;
+        var outcome = await RunAsync(name, context, platform, tag, useBuildKit, noCache, cancellation).ConfigureAwait(false);
         if (_builder == BuilderKind.Auto && !outcome.Succeeded && IsBuildKitUnavailable(outcome.Error))
         {
-            _progress.Line(image.Name, platform, "BuildKit is not offered by this engine; using the classic builder");
-            outcome = await RunAsync(image, platform, tag, useBuildKit: false, noCache, cancellation).ConfigureAwait(false);
+            _progress.Line(name, platform, "BuildKit is not offered by this engine; using the classic builder");
+            outcome = await RunAsync(name, context, platform, tag, useBuildKit: false, noCache, cancellation).ConfigureAwait(false);
         }
 
         return outcome;
     }
 
-    private async Task<BuildOutcome> RunAsync(CatalogEntry image, string platform, string tag, bool useBuildKit, bool noCache, CancellationToken cancellation)
+    private async Task<BuildOutcome> RunAsync(string name, Func<MemoryStream> createContext, string platform, string tag, bool useBuildKit, bool noCache, CancellationToken cancellation)
     {
         var builder = useBuildKit ? "buildkit" : "classic";
         var parameters = new ImageBuildParameters
@@ -83,7 +90,7 @@ internal sealed class ImageBuilder
             },
         };
 
-        using var context = BuildContextArchive.Create(image);
+        using var context = createContext();
         var state = new StreamState();
         try
         {
@@ -98,7 +105,7 @@ internal sealed class ImageBuilder
             {
                 if (line.Length > 0)
                 {
-                    Handle(image.Name, platform, line, state);
+                    Handle(name, platform, line, state);
                 }
             }
         }

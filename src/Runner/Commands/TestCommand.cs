@@ -26,6 +26,7 @@ internal static class TestCommand
         {
             using var engine = await EngineConnection.ConnectAsync(cancellation);
             var failures = 0;
+            RuntimeProbe? probe = null;
             foreach (var name in result.GetValue(names)!)
             {
                 var image = lookup.Image(name);
@@ -57,7 +58,15 @@ internal static class TestCommand
                         }
                     }
 
-                    var checkedWhat = files.Files.Count + " files" + (native && expectation.SmokeCommand is not null ? ", smoke test" : "");
+                    var probeChecks = native ? RuntimeProbe.ChecksFor(expectation) : Array.Empty<string>();
+                    if (probeChecks.Count > 0)
+                    {
+                        probe ??= await RuntimeProbe.PrepareAsync(engine, new BuildProgress(TextWriter.Null), cancellation);
+                        problems.AddRange(await probe.RunAsync(engine, tag, probeChecks, cancellation));
+                    }
+
+                    var checkedWhat = files.Files.Count + " files" + (native && expectation.SmokeCommand is not null ? ", smoke test" : "")
+                                      + (probeChecks.Count > 0 ? ", runtime probe (" + string.Join(", ", probeChecks) + ")" : "");
                     output.WriteLine((problems.Count == 0 ? "pass  " : "FAIL  ") + tag.PadRight(28) + platform.PadRight(13) + config.Size + " bytes, " + checkedWhat);
                     const int Shown = 20;
                     foreach (var problem in problems.Take(Shown))

@@ -12,7 +12,8 @@ namespace Distroless.Dsl.Runner.Testing;
 internal static class ContainerRun
 {
     public static async Task<(long ExitCode, string Output)> RunAsync(
-        EngineConnection engine, string image, IReadOnlyList<string> command, CancellationToken cancellation, TimeSpan? timeout = null)
+        EngineConnection engine, string image, IReadOnlyList<string> command, CancellationToken cancellation, TimeSpan? timeout = null,
+        Func<string, CancellationToken, Task>? beforeStart = null)
     {
         var container = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
@@ -25,6 +26,11 @@ internal static class ContainerRun
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             limit.CancelAfter(timeout ?? TimeSpan.FromMinutes(2));
+            if (beforeStart is not null)
+            {
+                await beforeStart(container.ID, limit.Token).ConfigureAwait(false);
+            }
+
             await engine.Client.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), limit.Token).ConfigureAwait(false);
             var exit = await engine.Client.Containers.WaitContainerAsync(container.ID, limit.Token).ConfigureAwait(false);
             using var logs = await engine.Client.Containers.GetContainerLogsAsync(container.ID, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, cancellation).ConfigureAwait(false);
