@@ -109,11 +109,12 @@ internal sealed class BuildPlan
             var clock = Stopwatch.StartNew();
             try
             {
-                progress.Line(image.Name, platform, "building " + ImageBuilder.PlatformTag(image, platform));
+                progress.Begin(image.Name, platform, "building " + ImageBuilder.PlatformTag(image, platform));
                 var outcome = await builder.BuildAsync(image, platform, noCache, cancellation).ConfigureAwait(false);
                 if (!outcome.Succeeded)
                 {
                     results.Add(new BuildResult(image.Name, platform, "failed", clock.Elapsed, null, outcome, outcome.Error));
+                    progress.End(image.Name, platform, "failed: " + outcome.Error);
                     return false;
                 }
 
@@ -130,7 +131,7 @@ internal sealed class BuildPlan
 
                 var inspected = await engine.Client.Images.InspectImageAsync(outcome.Tag, cancellation).ConfigureAwait(false);
                 results.Add(new BuildResult(image.Name, platform, "built", clock.Elapsed, inspected.Size, outcome, ""));
-                progress.Line(image.Name, platform, "built " + outcome.Tag + " (" + outcome.Builder + ", " + inspected.Size + " bytes, " + clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s)");
+                progress.End(image.Name, platform, "built " + outcome.Tag + " (" + outcome.Builder + ", " + inspected.Size + " bytes, " + clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s)");
                 return true;
             }
             finally

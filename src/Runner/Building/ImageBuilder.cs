@@ -150,6 +150,10 @@ internal sealed class ImageBuilder
                 {
                     _progress.Step(name, platform, vertex.Name + (vertex.Cached ? " (cached)" : ""));
                 }
+                else if (vertex.Started && !vertex.Completed)
+                {
+                    _progress.Running(name, platform, vertex.Name);
+                }
             }
 
             foreach (var log in logs)
@@ -160,6 +164,10 @@ internal sealed class ImageBuilder
                 }
 
                 lines.AddRange(log.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                if (lines.Count > 0 && state.Names.TryGetValue(log.Vertex, out var step))
+                {
+                    _progress.Running(name, platform, step + ": " + lines[^1]);
+                }
             }
 
             return;

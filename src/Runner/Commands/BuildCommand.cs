@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
@@ -42,9 +43,12 @@ internal static class BuildCommand
             output.WriteLine("Engine " + engine.Version + " at " + engine.Endpoint.Uri + " (" + engine.HostPlatform + "); building " + string.Join(", ", images.Select(i => i.Name)));
             await new BuilderImageBootstrap(engine, output).EnsureAsync(BuildStage.DebianBuilderImage, cancellation);
 
-            var progress = new BuildProgress(output);
-            var results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress), progress, images,
-                wanted is { Length: > 0 } ? wanted : null, result.GetValue(noCache), result.GetValue(parallel), cancellation);
+            IReadOnlyList<BuildResult> results;
+            using (var progress = BuildProgress.For(output))
+            {
+                results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress), progress, images,
+                    wanted is { Length: > 0 } ? wanted : null, result.GetValue(noCache), result.GetValue(parallel), cancellation);
+            }
 
             output.WriteLine();
             foreach (var r in results)

@@ -24,7 +24,14 @@ internal sealed class RuntimeProbe
     private const string PathInContainer = "/.distroless-probe";
     private readonly byte[] _binary;
 
-    private RuntimeProbe(byte[] binary) => _binary = binary;
+    private RuntimeProbe(string imageTag, byte[] binary)
+    {
+        ImageTag = imageTag;
+        _binary = binary;
+    }
+
+    /// <summary>The image the probe was built in (FROM scratch: just the binary, no zoneinfo, no CA bundle).</summary>
+    public string ImageTag { get; }
 
     /// <summary>Builds the probe image once per probe source (cached by the engine and by tag) and reads its binary.</summary>
     public static async Task<RuntimeProbe> PrepareAsync(EngineConnection engine, BuildProgress progress, CancellationToken cancellation)
@@ -63,7 +70,7 @@ internal sealed class RuntimeProbe
                         ?? throw new RunnerException("the runtime probe image holds no /probe");
             using var binary = new MemoryStream();
             await entry.DataStream!.CopyToAsync(binary, cancellation).ConfigureAwait(false);
-            return new RuntimeProbe(binary.ToArray());
+            return new RuntimeProbe(tag, binary.ToArray());
         }
         finally
         {

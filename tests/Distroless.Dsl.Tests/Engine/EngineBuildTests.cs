@@ -70,6 +70,49 @@ public class EngineBuildTests
         Assert.Contains("(classic,", output);
         Assert.Contains("Step 1/", output);
     }
+
+    [Fact]
+    public async Task Clean_removes_every_tag_build_made_and_keeps_an_image_a_container_uses()
+    {
+        // A throwaway catalog entry whose tags point at the cached base image: clean must untag only its own names.
+        var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
+        var spare = new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("clean-me", "0.0.1", ImageTier.App),
+            App.On(Distroless.Definitions.Bases.Static).Entrypoint("/app").Spec with { Parent = new ImageRef("base", baseImage.Version, ImageTier.Base) }, "Tests.CleanMe"));
+        var catalog = new DefinitionCatalog(new[] { baseImage, spare });
+        Assert.Equal(0, Run(GeneratedCatalog.Catalog, "build", "base").Exit);
+        using var engine = await Distroless.Dsl.Runner.Engine.EngineConnection.ConnectAsync(default);
+        foreach (var tag in new[] { "0.0.1", "latest", "0.0.1-amd64" })
+        {
+            await engine.Client.Images.TagImageAsync("base:" + baseImage.Version + "-amd64", new Docker.DotNet.Models.ImageTagParameters { RepositoryName = "clean-me", Tag = tag });
+        }
+
+        // The arm64 tag is the only name of its own image (a commit with a label), and a container uses it: removing
+        // it would orphan that container's image, so the engine refuses and clean reports it instead of forcing.
+        var source = await engine.Client.Containers.CreateContainerAsync(new Docker.DotNet.Models.CreateContainerParameters { Image = "base:" + baseImage.Version + "-amd64", Entrypoint = new[] { "/never-started" } });
+        await engine.Client.Images.CommitContainerChangesAsync(new Docker.DotNet.Models.CommitContainerChangesParameters
+        {
+            ContainerID = source.ID, RepositoryName = "clean-me", Tag = "0.0.1-arm64", Labels = new System.Collections.Generic.Dictionary<string, string> { ["test"] = "clean" },
+        });
+        await engine.Client.Containers.RemoveContainerAsync(source.ID, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        var container = await engine.Client.Containers.CreateContainerAsync(new Docker.DotNet.Models.CreateContainerParameters { Image = "clean-me:0.0.1-arm64", Entrypoint = new[] { "/never-started" } });
+        try
+        {
+            var (exit, output, error) = Run(catalog, "clean", "clean-me");
+
+            Assert.Equal(1, exit);
+            Assert.Contains("removed clean-me:0.0.1\nremoved clean-me:latest\nremoved clean-me:0.0.1-amd64\n", output);
+            Assert.Contains("kept    clean-me:0.0.1-arm64: a container uses it", error);
+            Assert.Contains("clean: removed 3 tags, kept 1 in use", output);
+            Assert.NotNull(await engine.Client.Images.InspectImageAsync("base:" + baseImage.Version + "-amd64"));
+        }
+        finally
+        {
+            await engine.Client.Containers.RemoveContainerAsync(container.ID, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+        }
+
+        var (secondExit, secondOutput, _) = Run(catalog, "clean", "clean-me");
+        Assert.Equal((0, "removed clean-me:0.0.1-arm64\nclean: removed 1 tag\n"), (secondExit, secondOutput));
+    }
 }
 
 /// <summary>Runner failures that need no engine.</summary>
