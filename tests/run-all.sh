@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: start the Docker engine (installing Debian's docker.io and mmdebstrap if
-# missing) and the local registry the publish tests push to (tests/infra/registry.sh), build (the generator runs; bad definitions fail here), then every test, engine tests included.
+# missing) and the local registry the publish tests push to, build (the generator runs; bad definitions fail
+# here), then every test, engine tests included.
 # Needs the .NET 10 SDK, root and apt. Snapshot mismatches leave *.received.* files beside the *.verified.* ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
