@@ -50,11 +50,11 @@ internal sealed class RegistryClient : IDisposable
 
     public string Registry { get; }
 
-    /// <summary>127.0.0.1, ::1 and localhost, with or without a port: registries the engine also reaches over http.</summary>
+    /// <summary>127.0.0.0/8, ::1 and localhost, with or without a port: registries the engine also reaches over http.</summary>
     public static bool IsLoopback(string registry)
     {
         var host = registry.StartsWith('[') ? registry.Substring(0, registry.IndexOf(']') + 1) : registry.Split(':')[0];
-        return host == "localhost" || host == "[::1]" || host.StartsWith("127.", StringComparison.Ordinal);
+        return host == "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
     }
 
     /// <summary><c>GET /v2/</c> with the credentials: fails with one clear line when the registry refuses them.</summary>
