@@ -112,7 +112,7 @@ internal static class PublishCommand
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Whatever failed, its message passes the scrubber before it is printed.
-                throw new RunnerException(scrubber.Scrub(e.Message));
+                throw new RunnerException(scrubber.Scrub(e.Message).ReplaceLineEndings(" ").Trim());
             }
         });
         return command;

@@ -20,8 +20,9 @@ internal sealed record PublishTarget(CatalogEntry Image, IReadOnlyList<string> P
 internal sealed record PublishedImage(string Repository, string Digest, string MediaType, IReadOnlyList<string> Tags, IReadOnlyList<PlatformManifest> Children);
 
 /// <summary>Publishes built images: tags each platform's local <c>NAME:VERSION-ARCH</c> as
-/// <c>REGISTRY/NS/NAME:VERSION-ARCH</c>, pushes them all through the engine, and only when every push succeeded
-/// writes each image's manifest list under <c>VERSION</c>, <c>latest</c> and optionally <c>vYYYY.MM.DD[.N]</c>.
+/// <c>REGISTRY/NS/NAME:VERSION-ARCH</c>, pushes them all through the engine (then drops those tags again), and
+/// only when every push succeeded writes each image's manifest list under <c>VERSION</c>, <c>latest</c> and
+/// optionally <c>vYYYY.MM.DD[.N]</c>.
 /// A failed push leaves no manifest list pointing at a missing platform.</summary>
 internal sealed class ImagePublisher
 {
@@ -120,10 +121,21 @@ internal sealed class ImagePublisher
             return (new PushOutcome(false, null, local + " is " + inspected.Os + "/" + inspected.Architecture + ", not " + platform), null);
         }
 
-        await _engine.Client.Images.TagImageAsync(local, new ImageTagParameters { RepositoryName = repository, Tag = tag}, cancellation).ConfigureAwait(false);
+        await _engine.Client.Images.TagImageAsync(local, new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellation).ConfigureAwait(false);
         _progress.Line(image.Name, platform, "pushing " + repository + ":" + tag);
-        var outcome = await EnginePush.PushAsync(_engine, repository, tag, _registry.Registry, _credentials,
-            text => _progress.Line(image.Name, platform, text), cancellation).ConfigureAwait(false);
+        PushOutcome outcome;
+        try
+        {
+            outcome = await EnginePush.PushAsync(_engine, repository, tag, _registry.Registry, _credentials,
+                text => _progress.Line(image.Name, platform, text), cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The registry tag only carries the push; the local image stays NAME:VERSION-ARCH. Removing a tag
+            // of an image that has others only untags it.
+            await _engine.Client.Images.DeleteImageAsync(repository + ":" + tag, new ImageDeleteParameters { NoPrune = true }, CancellationToken.None).ConfigureAwait(false);
+        }
+
         _progress.Line(image.Name, platform, outcome.Succeeded ? "pushed " + repository + ":" + tag + " " + outcome.Digest : "push failed: " + outcome.Error.Trim());
         return (outcome, inspected);
     }
