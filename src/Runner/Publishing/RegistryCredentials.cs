@@ -2,6 +2,7 @@ using System;
 using Distroless.Dsl.Runner.Catalog;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 
@@ -178,7 +179,10 @@ internal static class CredentialLookup
             }
         }
 
-        return Text(root, "credsStore") is { Length: > 0 } store ? store : null;
+        // With a credsStore, 'docker login' leaves an empty auths entry: only a registry logged in to is in the store.
+        var loggedIn = root.TryGetProperty("auths", out var auths) && auths.ValueKind == JsonValueKind.Object
+                       && auths.EnumerateObject().Any(a => string.Equals(HostOf(a.Name), registry, StringComparison.OrdinalIgnoreCase));
+        return loggedIn && Text(root, "credsStore") is { Length: > 0 } store ? store : null;
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -106,6 +106,7 @@ public class PublishingTests
         var e = Assert.Throws<RunnerException>(() => CredentialLookup.Find("ghcr.io", Env(("HOME", home))));
         Assert.Equal("the credentials for ghcr.io are in the docker credential helper 'desktop', which publish does not read: "
                      + "set DISTROLESS_REGISTRY_USERNAME and DISTROLESS_REGISTRY_PASSWORD", e.Message);
+        Assert.Null(CredentialLookup.Find("127.0.0.1:5000", Env(("HOME", home)))); // not logged in there: anonymous
         Directory.Delete(home, true);
     }
 
