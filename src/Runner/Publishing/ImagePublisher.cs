@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Distroless.Dsl.Catalog;
 using Distroless.Dsl.Runner.Building;
 using Distroless.Dsl.Runner.Engine;
+using Docker.DotNet;
 using Docker.DotNet.Models;
 
 namespace Distroless.Dsl.Runner.Publishing;
@@ -115,7 +116,17 @@ internal sealed class ImagePublisher
         var local = ImageBuilder.PlatformTag(image, platform);
         var repository = _registry.Registry + "/" + Repository(ns, image);
         var tag = ChildTag(image, platform);
-        var inspected = await _engine.Client.Images.InspectImageAsync(local, cancellation).ConfigureAwait(false);
+        ImageInspectResponse inspected;
+        try
+        {
+            inspected = await _engine.Client.Images.InspectImageAsync(local, cancellation).ConfigureAwait(false);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return (new PushOutcome(false, null, local + " is not built"), null);
+        }
+
+        // The manifest list will say this platform: the image must really be it.
         if ("linux/" + inspected.Architecture != platform || inspected.Os != "linux")
         {
             return (new PushOutcome(false, null, local + " is " + inspected.Os + "/" + inspected.Architecture + ", not " + platform), null);

@@ -9,7 +9,11 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Distroless.Dsl.Catalog;
 using Distroless.Dsl.Generated;
+using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
 using Distroless.Dsl.Runner.Publishing;
 using Docker.DotNet.Models;
@@ -145,6 +149,44 @@ public class PublishTests
         Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
         using var tags = await http.GetAsync("v2/" + ns + "/base/tags/list");
         Assert.Equal(HttpStatusCode.NotFound, tags.StatusCode);
+    }
+
+    [Fact]
+    public async Task When_one_platform_fails_no_manifest_list_is_written()
+    {
+        // An image whose arm64 tag holds the amd64 image: amd64 pushes, arm64 is refused, and no tag gets a list.
+        var password = Password();
+        var ns = FreshNamespace("partial");
+        var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
+        var entry = new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("publish-partial", "0.0.1", ImageTier.Base),
+            Distroless.Definitions.Bases.Static.Spec, "Tests.PublishPartial"));
+        using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
+        Assert.Equal(0, Distroless.Dsl.Runner.Program.Run(new[] { "build", "base", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null));
+        foreach (var arch in new[] { "amd64", "arm64" })
+        {
+            await engine.Client.Images.TagImageAsync(baseImage.Reference + "-amd64", new ImageTagParameters { RepositoryName = "publish-partial", Tag = "0.0.1-" + arch });
+        }
+
+        var scrubber = new SecretScrubber();
+        using var registry = new RegistryClient(Registry, new RegistryCredentials(User, password, "test"), scrubber);
+        var publisher = new ImagePublisher(engine, registry, new RegistryCredentials(User, password, "test"), scrubber, TextWriter.Null);
+        try
+        {
+            var e = await Assert.ThrowsAsync<RunnerException>(() => publisher.PublishAsync(
+                new[] { new PublishTarget(entry, new[] { "linux/amd64", "linux/arm64" }) }, ns, dateTag: true, DateTimeOffset.UtcNow, CancellationToken.None));
+            Assert.Equal("push of publish-partial linux/arm64 failed: publish-partial:0.0.1-arm64 is linux/amd64, not linux/arm64; no manifest list was written", e.Message);
+        }
+        finally
+        {
+            foreach (var arch in new[] { "amd64", "arm64" })
+            {
+                await engine.Client.Images.DeleteImageAsync("publish-partial:0.0.1-" + arch, new ImageDeleteParameters { NoPrune = true });
+            }
+        }
+
+        using var http = RegistryApi(password);
+        using var tags = JsonDocument.Parse(await http.GetStringAsync("v2/" + ns + "/publish-partial/tags/list"));
+        Assert.Equal(new[] { "0.0.1-amd64" }, tags.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
     }
 
     [Fact]
