@@ -152,6 +152,33 @@ public class PublishTests
     }
 
     [Fact]
+    public async Task Publishes_through_the_bearer_token_flow_that_ghcr_io_uses()
+    {
+        var password = "token-" + Guid.NewGuid().ToString("N");
+        using var registry = new TokenAuthRegistry(User, password);
+        Assert.StartsWith("Bearer realm=\"" + registry.RealmUri + "\",service=\"" + TokenAuthRegistry.Service + "\"", registry.LastChallenge);
+        var ns = FreshNamespace("bearer");
+        var version = GeneratedCatalog.Catalog.FindImage("base")!.Version;
+
+        var (exit, output, error) = Publish(password, "base", "--registry", registry.Address, "--namespace", ns);
+        Assert.True(exit == 0, output + error);
+        Assert.DoesNotContain(password, output + error);
+
+        using var http = new HttpClient { BaseAddress = new Uri("http://" + registry.Address + "/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", registry.Token("repository:" + ns + "/base:pull"));
+        using var list = await GetManifestAsync(http, HttpMethod.Get, ns + "/base", version, ManifestList);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        Assert.Equal(2, json.RootElement.GetProperty("manifests").GetArrayLength());
+
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+        var (refused, refusedOutput, refusedError) = Publish(wrong, "base", "--registry", registry.Address, "--namespace", FreshNamespace("bearer-refused"));
+        Assert.Equal(1, refused);
+        Assert.Equal("error: registry " + registry.Address + " refused the credentials for " + User + " (401 Unauthorized)", Assert.Single(refusedError.TrimEnd('\n').Split('\n')));
+        Assert.DoesNotContain(wrong, refusedOutput + refusedError);
+    }
+
+    [Fact]
     public async Task When_one_platform_fails_no_manifest_list_is_written()
     {
         // An image whose arm64 tag holds the amd64 image: amd64 pushes, arm64 is refused, and no tag gets a list.
