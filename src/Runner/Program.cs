@@ -29,6 +29,7 @@ public static class Program
             BootstrapCommand.Create(output),
             BuildCommand.Create(lookup, output, error),
             TestCommand.Create(lookup, output, error),
+            PublishCommand.Create(lookup, output, error),
             CleanCommand.Create(lookup, output, error),
         };
 

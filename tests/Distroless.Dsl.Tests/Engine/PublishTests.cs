@@ -1,0 +1,243 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Distroless.Dsl.Catalog;
+using Distroless.Dsl.Generated;
+using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Runner.Catalog;
+using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Publishing;
+using Docker.DotNet.Models;
+using Xunit;
+
+namespace Distroless.Dsl.Tests.Engine;
+
+/// <summary>Publishes to the local registry that tests/infra/registry.sh starts (127.0.0.1:5000, htpasswd user
+/// 'distroless', password in its state directory), and checks the result through the registry API with a client
+/// of the test's own. The runner runs as a process, so its credentials come from its environment as a user's would.</summary>
+[Trait("Category", "Engine")]
+[Collection("Engine")]
+public class PublishTests
+{
+    private const string Registry = "127.0.0.1:5000";
+    private const string User = "distroless";
+    private const string ManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
+    private const string Manifest = "application/vnd.docker.distribution.manifest.v2+json";
+
+    private static string Password()
+    {
+        var file = Path.Combine(Environment.GetEnvironmentVariable("DISTROLESS_REGISTRY_DIR") ?? "/var/lib/distroless-registry", "password");
+        Assert.True(File.Exists(file), "No test registry password at " + file + ": run 'bash tests/infra/registry.sh' (tests/run-all.sh does)");
+        return File.ReadAllText(file).Trim();
+    }
+
+    /// <summary>A namespace no earlier run used, so the tags and the date tag start from nothing.</summary>
+    private static string FreshNamespace(string purpose) => "test-" + purpose + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+
+    private static (int Exit, string Output, string Error) Publish(string password, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "Distroless.Dsl.Runner.dll"), "publish" }.Concat(args))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // No docker config and no GitHub token leak in from the machine: the environment variables are the only source.
+        var emptyConfig = Directory.CreateTempSubdirectory("distroless-docker-config").FullName;
+        start.Environment["DOCKER_CONFIG"] = emptyConfig;
+        start.Environment.Remove("GITHUB_TOKEN");
+        start.Environment["DISTROLESS_REGISTRY_USERNAME"] = User;
+        start.Environment["DISTROLESS_REGISTRY_PASSWORD"] = password;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        Directory.Delete(emptyConfig, recursive: true);
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static HttpClient RegistryApi(string password)
+    {
+        var http = new HttpClient { BaseAddress = new Uri("http://" + Registry + "/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(User + ":" + password)));
+        return http;
+    }
+
+    private static async Task<HttpResponseMessage> GetManifestAsync(HttpClient http, HttpMethod method, string repository, string reference, string accept)
+    {
+        var request = new HttpRequestMessage(method, "v2/" + repository + "/manifests/" + reference);
+        request.Headers.Accept.ParseAdd(accept);
+        return await http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Publishes_base_for_both_platforms_as_a_manifest_list_tagged_version_latest_and_date()
+    {
+        var password = Password();
+        var ns = FreshNamespace("publish");
+        var repository = ns + "/base";
+        var version = GeneratedCatalog.Catalog.FindImage("base")!.Version;
+
+        var (exit, output, error) = Publish(password, "base", "--registry", Registry, "--namespace", ns, "--date-tag");
+        Assert.True(exit == 0, output + error);
+        Assert.DoesNotContain(password, output + error);
+        var dateTag = "v" + DateTime.UtcNow.ToString("yyyy.MM.dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("published " + Registry + "/" + repository + ":" + version + ", :latest, :" + dateTag + " -> sha256:", output);
+
+        using var http = RegistryApi(password);
+        using var list = await GetManifestAsync(http, HttpMethod.Get, repository, version, ManifestList);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(ManifestList, list.Content.Headers.ContentType!.MediaType);
+        var listDigest = list.Headers.GetValues("Docker-Content-Digest").Single();
+        using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        Assert.Equal(ManifestList, json.RootElement.GetProperty("mediaType").GetString());
+        var children = json.RootElement.GetProperty("manifests").EnumerateArray().ToList();
+        Assert.Equal(new[] { "linux/amd64", "linux/arm64" },
+            children.Select(c => c.GetProperty("platform").GetProperty("os").GetString() + "/" + c.GetProperty("platform").GetProperty("architecture").GetString()).OrderBy(p => p));
+
+        foreach (var child in children)
+        {
+            var digest = child.GetProperty("digest").GetString()!;
+            Assert.Equal(Manifest, child.GetProperty("mediaType").GetString());
+            using var head = await GetManifestAsync(http, HttpMethod.Head, repository, digest, Manifest);
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(digest, head.Headers.GetValues("Docker-Content-Digest").Single());
+            Assert.Equal(child.GetProperty("size").GetInt64(), head.Content.Headers.ContentLength);
+        }
+
+        foreach (var tag in new[] { "latest", dateTag })
+        {
+            using var tagged = await GetManifestAsync(http, HttpMethod.Head, repository, tag, ManifestList);
+            Assert.Equal(HttpStatusCode.OK, tagged.StatusCode);
+            Assert.Equal(listDigest, tagged.Headers.GetValues("Docker-Content-Digest").Single());
+        }
+
+        // The same day again: the date tag moves on to .1 and the list is byte-identical (unchanged images).
+        var (again, warm, warmError) = Publish(password, "base", "--registry", Registry, "--namespace", ns, "--date-tag");
+        Assert.True(again == 0, warm + warmError);
+        Assert.Contains(":" + dateTag + ".1 -> " + listDigest, warm);
+        Assert.Contains("Layer already exists", warm);
+        using var tags = JsonDocument.Parse(await http.GetStringAsync("v2/" + repository + "/tags/list"));
+        Assert.Equal(new[] { version, version + "-amd64", version + "-arm64", "latest", dateTag, dateTag + ".1" },
+            tags.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).OrderBy(t => t, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_fails_with_one_line_and_writes_nothing()
+    {
+        var password = Password();
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+        var ns = FreshNamespace("refused");
+
+        var (exit, output, error) = Publish(wrong, "base", "--registry", Registry, "--namespace", ns, "--date-tag");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: registry " + Registry + " refused the credentials for " + User + " (401 Unauthorized)", Assert.Single(error.TrimEnd('\n').Split('\n')));
+        Assert.DoesNotContain(wrong, output + error);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(User + ":" + wrong)), output + error);
+        using var http = RegistryApi(password);
+        using var list = await GetManifestAsync(http, HttpMethod.Get, ns + "/base", GeneratedCatalog.Catalog.FindImage("base")!.Version, ManifestList);
+        Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
+        using var tags = await http.GetAsync("v2/" + ns + "/base/tags/list");
+        Assert.Equal(HttpStatusCode.NotFound, tags.StatusCode);
+    }
+
+    [Fact]
+    public async Task Publishes_through_the_bearer_token_flow_that_ghcr_io_uses()
+    {
+        var password = "token-" + Guid.NewGuid().ToString("N");
+        using var registry = new TokenAuthRegistry(User, password);
+        Assert.StartsWith("Bearer realm=\"" + registry.RealmUri + "\",service=\"" + TokenAuthRegistry.Service + "\"", registry.LastChallenge);
+        var ns = FreshNamespace("bearer");
+        var version = GeneratedCatalog.Catalog.FindImage("base")!.Version;
+
+        var (exit, output, error) = Publish(password, "base", "--registry", registry.Address, "--namespace", ns);
+        Assert.True(exit == 0, output + error);
+        Assert.DoesNotContain(password, output + error);
+
+        using var http = new HttpClient { BaseAddress = new Uri("http://" + registry.Address + "/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", registry.Token("repository:" + ns + "/base:pull"));
+        using var list = await GetManifestAsync(http, HttpMethod.Get, ns + "/base", version, ManifestList);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using var json = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        Assert.Equal(2, json.RootElement.GetProperty("manifests").GetArrayLength());
+
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+        var (refused, refusedOutput, refusedError) = Publish(wrong, "base", "--registry", registry.Address, "--namespace", FreshNamespace("bearer-refused"));
+        Assert.Equal(1, refused);
+        Assert.Equal("error: registry " + registry.Address + " refused the credentials for " + User + " (401 Unauthorized)", Assert.Single(refusedError.TrimEnd('\n').Split('\n')));
+        Assert.DoesNotContain(wrong, refusedOutput + refusedError);
+    }
+
+    [Fact]
+    public async Task When_one_platform_fails_no_manifest_list_is_written()
+    {
+        // An image whose arm64 tag holds the amd64 image: amd64 pushes, arm64 is refused, and no tag gets a list.
+        var password = Password();
+        var ns = FreshNamespace("partial");
+        var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
+        var entry = new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("publish-partial", "0.0.1", ImageTier.Base),
+            Distroless.Definitions.Bases.Static.Spec, "Tests.PublishPartial"));
+        using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
+        Assert.Equal(0, Distroless.Dsl.Runner.Program.Run(new[] { "build", "base", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null));
+        foreach (var arch in new[] { "amd64", "arm64" })
+        {
+            await engine.Client.Images.TagImageAsync(baseImage.Reference + "-amd64", new ImageTagParameters { RepositoryName = "publish-partial", Tag = "0.0.1-" + arch });
+        }
+
+        var scrubber = new SecretScrubber();
+        using var registry = new RegistryClient(Registry, new RegistryCredentials(User, password, "test"), scrubber);
+        var publisher = new ImagePublisher(engine, registry, new RegistryCredentials(User, password, "test"), scrubber, TextWriter.Null);
+        try
+        {
+            var e = await Assert.ThrowsAsync<RunnerException>(() => publisher.PublishAsync(
+                new[] { new PublishTarget(entry, new[] { "linux/amd64", "linux/arm64" }) }, ns, dateTag: true, DateTimeOffset.UtcNow, CancellationToken.None));
+            Assert.Equal("push of publish-partial linux/arm64 failed: publish-partial:0.0.1-arm64 is linux/amd64, not linux/arm64; no manifest list was written", e.Message);
+        }
+        finally
+        {
+            foreach (var arch in new[] { "amd64", "arm64" })
+            {
+                await engine.Client.Images.DeleteImageAsync("publish-partial:0.0.1-" + arch, new ImageDeleteParameters { NoPrune = true });
+            }
+        }
+
+        using var http = RegistryApi(password);
+        using var tags = JsonDocument.Parse(await http.GetStringAsync("v2/" + ns + "/publish-partial/tags/list"));
+        Assert.Equal(new[] { "0.0.1-amd64" }, tags.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task An_error_in_the_engines_push_stream_is_a_failed_push()
+    {
+        // Past the runner's own credential check, the engine is what reports a refusal: inside its progress stream.
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+        using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
+        var repository = Registry + "/" + FreshNamespace("stream") + "/base";
+        var local = GeneratedCatalog.Catalog.FindImage("base")!.Reference + "-" + engine.HostArchitecture;
+        var build = Distroless.Dsl.Runner.Program.Run(new[] { "build", "base", "--platform", engine.HostPlatform }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null);
+        Assert.Equal(0, build);
+        await engine.Client.Images.TagImageAsync(local, new ImageTagParameters { RepositoryName = repository, Tag = "x" });
+        try
+        {
+            var outcome = await EnginePush.PushAsync(engine, repository, "x", Registry, new RegistryCredentials(User, wrong, "test"), _ => { }, CancellationToken.None);
+
+            Assert.False(outcome.Succeeded);
+            Assert.Contains("authentication required", outcome.Error);
+            Assert.DoesNotContain(wrong, outcome.Error);
+        }
+        finally
+        {
+            await engine.Client.Images.DeleteImageAsync(repository + ":x", new ImageDeleteParameters());
+        }
+    }
+}
