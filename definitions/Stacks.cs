@@ -12,7 +12,6 @@ public static class Stacks
         .Describe("Pocket ID with PostgreSQL")
         .Service("postgres", Service.Run(Tools.Postgres)
             .Volume("postgres-data", "/var/lib/postgresql/data")
-            .Tmpfs("/var/run/postgresql")
             .Tmpfs("/tmp")
             .Network("backend"))
         .Service("pocket-id", Service.Run(Apps.PocketId)

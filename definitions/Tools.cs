@@ -75,7 +75,10 @@ public static class Tools
         .SizeBudgetMegabytes(115); // seed 001: ~85 MB
 
     /// <summary>Zero-config PostgreSQL: user, password and database "postgres". initdb needs a shell, so the data
-    /// directory is made in a builder stage; amd64 and arm64 share its on-disk format (64-bit, little-endian).</summary>
+    /// directory is made in a builder stage; amd64 and arm64 share its on-disk format (64-bit, little-endian).
+    /// The entrypoint is postgres-init (definitions/context/postgres-init.c), a static C program: with
+    /// POSTGRES_PASSWORD_FILE or POSTGRES_PASSWORD set it sets the role's password in single-user mode, then it
+    /// becomes the server with the given arguments. No shell at build's end or at run time.</summary>
     [Image("postgres", Version = "17.12.0")]
     public static ToolImage Postgres => Tool.On(Bases.Static)
         .Describe("PostgreSQL 17 server, initialised at build time (user/password/db postgres), no shell")
@@ -90,17 +93,30 @@ public static class Tools
         .Stage(BuildStage.OnDebian("initdb")
             .Install("postgresql-17")
             .Run("printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgroot/data && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgroot/data --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 && rm /tmp/pwfile")
-            .Run("printf \"listen_addresses = '*'\\nunix_socket_directories = '/var/run/postgresql'\\n\" >> /pgroot/data/postgresql.conf && printf 'host all all all scram-sha-256\\n' >> /pgroot/data/pg_hba.conf"))
-        // The directory's contents are copied, so data/ keeps the 0700 mode the server insists on.
+            // TCP only, no Unix socket: the server then writes nothing outside its data directory, so it runs on a
+            // read-only root with no tmpfs. PGHOST points in-container clients (psql, pg_isready) at TCP.
+            .Run("printf \"listen_addresses = '*'\\nunix_socket_directories = ''\\n\" >> /pgroot/data/postgresql.conf && printf 'host all all all scram-sha-256\\n' >> /pgroot/data/pg_hba.conf"))
+        // Cross-compiled with the target's gcc on the build platform: no emulation. Static, so it needs no library.
+        .Stage(BuildStage.OnDebian("init")
+            .WithTargetArch()
+            .Install("gcc", "libc6-dev")
+            .FromContext("postgres-init.c", "/src/postgres-init.c")
+            .Run("case \"$TARGETARCH\" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarch64-linux-gnu ;; *) exit 1 ;; esac"
+                 + " && if [ \"$(dpkg --print-architecture)\" = \"$TARGETARCH\" ]; then cc=gcc; else cc=$triplet-gcc"
+                 + " && apt-get install -y -qq --no-install-recommends gcc-$(echo $triplet | tr _ -) libc6-dev-$TARGETARCH-cross >/dev/null; fi"
+                 + " && mkdir -p /out && $cc -static -Os -s -Wall -Werror -o /out/postgres-init /src/postgres-init.c"))
+        // The directory's contents are copied, so data/ keeps the 0700 mode the server insists on. A new named volume
+        // mounted on data/ receives this cluster with its owner and mode (the engine copies image content into it).
         .CopyFromStage("initdb", "/pgroot/", "/var/lib/postgresql/", owner: "999:999")
-        .WritableDirectory("/var/run/postgresql")
+        .CopyFromStage("init", "/out/postgres-init", "/usr/local/bin/postgres-init")
         .Env("PGDATA", "/var/lib/postgresql/data")
+        .Env("PGHOST", "127.0.0.1")
         .Port(5432)
         .Volume("/var/lib/postgresql/data")
         .HealthCheck("/usr/lib/postgresql/17/bin/pg_isready", "-h", "127.0.0.1", "-U", "postgres")
         .HealthCheckTiming(intervalSeconds: 10, timeoutSeconds: 5, startPeriodSeconds: 10, retries: 5)
         .StopSignal("SIGINT")
-        .Entrypoint("/usr/lib/postgresql/17/bin/postgres") // finds its data through PGDATA
+        .Entrypoint("/usr/local/bin/postgres-init") // then execv: the server, finding its data through PGDATA
         .SmokeTest("--version")
         .SizeBudgetMegabytes(120); // seed 001: ~80 MB
 }

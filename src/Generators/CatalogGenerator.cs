@@ -8,6 +8,7 @@ using Distroless.Dsl.Model;
 using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Rules;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Distroless.Dsl.Generators;
@@ -28,8 +29,16 @@ public sealed class CatalogGenerator : IIncrementalGenerator
                 "Distroless.Dsl.StackAttribute", IsMember, (ctx, ct) => DefinitionParser.Parse(ctx, isStack: true, ct))
             .WithTrackingName(StacksStep);
 
-        context.RegisterSourceOutput(images, static (spc, image) =>
+        // The project's build-context source files (AdditionalFiles carrying a context path), for images whose stages copy them.
+        var contextFiles = context.AdditionalTextsProvider.Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, ct) => ContextFile(pair.Left, pair.Right, ct))
+            .Where(static file => file is not null)
+            .Collect()
+            .Select(static (files, _) => files.Select(f => f!).OrderBy(f => f.Path, System.StringComparer.Ordinal).ToEquatableArray());
+
+        context.RegisterSourceOutput(images.Combine(contextFiles), static (spc, pair) =>
         {
+            var (image, sources) = pair;
             foreach (var diagnostic in image.Diagnostics)
             {
                 spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
@@ -37,6 +46,13 @@ public sealed class CatalogGenerator : IIncrementalGenerator
 
             if (image.RenderedImage is { } rendered)
             {
+                foreach (var missing in image.ContextSources.Where(path => sources.All(f => f.Path != path)))
+                {
+                    spc.ReportDiagnostic(Diagnostics.Create(new DiagnosticInfo(DslDiagnostics.UnknownReference.Id, image.Location,
+                        EquatableArray.Of(BuildContextSources.Missing(missing)))));
+                }
+
+                rendered = BuildContextSources.Attach(rendered, sources.Where(f => image.ContextSources.Contains(f.Path)));
                 spc.AddSource(CatalogEmitter.HintName(image), CatalogEmitter.Entry(image, rendered));
             }
         });
@@ -77,6 +93,19 @@ public sealed class CatalogGenerator : IIncrementalGenerator
 
             spc.AddSource(CatalogEmitter.ClassName + ".g.cs", CatalogEmitter.Index(entries));
         });
+    }
+
+    private static GeneratedFile? ContextFile(AdditionalText file, AnalyzerConfigOptionsProvider options, System.Threading.CancellationToken ct)
+    {
+        if (!options.GetOptions(file).TryGetValue("build_metadata.AdditionalFiles." + BuildContextSources.MetadataName, out var path)
+            || string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        // Line endings as committed on any OS: generated output is byte-for-byte deterministic.
+        var text = file.GetText(ct)?.ToString().Replace("\r\n", "\n") ?? "";
+        return new GeneratedFile(path.Replace('\\', '/'), text);
     }
 
     private static bool IsMember(SyntaxNode node, System.Threading.CancellationToken _) =>

@@ -26,6 +26,20 @@ public sealed class BuildStage : IEquatable<BuildStage>
     public BuildStage Run(string command) =>
         new(Spec with { Commands = Spec.Commands.Add(Validate.NotEmpty(command, nameof(command))) });
 
+    /// <summary>Copies a file from the definitions project's build context (its <c>context/</c> folder, passed to the
+    /// generator as AdditionalFiles) into the stage, e.g. a program's source to compile. <paramref name="from"/> is
+    /// relative to that folder; the file's text travels in the generated catalog.</summary>
+    public BuildStage FromContext(string from, string to) =>
+        new(Spec with
+        {
+            ContextCopies = Spec.ContextCopies.Add(new CopySpec(
+                CopySourceKind.Context, "", Validate.ContextPath(from, nameof(from)), Validate.AbsolutePath(to, nameof(to)), null)),
+        });
+
+    /// <summary>Declares TARGETARCH in the stage (amd64 or arm64): for stages that make something per target
+    /// architecture, such as cross-compiling a program with the target's gcc.</summary>
+    public BuildStage WithTargetArch() => new(Spec with { SeesTargetArch = true });
+
     public bool Equals(BuildStage? other) => other is not null && other.Spec.Equals(Spec);
 
     public override bool Equals(object? obj) => Equals(obj as BuildStage);

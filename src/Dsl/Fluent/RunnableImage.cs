@@ -122,14 +122,9 @@ public abstract class RunnableImage<TSelf> : ImageDefinition<TSelf>
     /// <summary>Copies files from the build context; <c>{arch}</c> in <paramref name="from"/> becomes amd64 or arm64.</summary>
     public TSelf FromContext(string from, string to, string? owner = null)
     {
-        if (string.IsNullOrWhiteSpace(from) || from.StartsWith("/", StringComparison.Ordinal) || from.Split('/').Contains(".."))
-        {
-            throw Validate.Invalid(nameof(from), "'" + from + "' must be a relative path inside the build context");
-        }
-
         return With(Spec with
         {
-            Copies = Spec.Copies.Add(new CopySpec(CopySourceKind.Context, "", from, Validate.AbsolutePath(to, nameof(to)), Owner(owner))),
+            Copies = Spec.Copies.Add(new CopySpec(CopySourceKind.Context, "", Validate.ContextPath(from, nameof(from)), Validate.AbsolutePath(to, nameof(to)), Owner(owner))),
         });
     }
 

@@ -67,7 +67,15 @@ public enum CopySourceKind
 public sealed record CopySpec(CopySourceKind Kind, string Stage, string From, string To, string? Owner);
 
 /// <summary>A builder stage: runs on the build platform with a shell, never ships.</summary>
-public sealed record BuildStageSpec(string Name, string FromImage, EquatableArray<string> Packages, EquatableArray<string> Commands);
+public sealed record BuildStageSpec(string Name, string FromImage, EquatableArray<string> Packages, EquatableArray<string> Commands)
+{
+    /// <summary>Files from the definitions' build context copied into the stage (after its packages, before its commands).</summary>
+    public EquatableArray<CopySpec> ContextCopies { get; init; } = EquatableArray<CopySpec>.Empty;
+
+    /// <summary>Whether the stage sees TARGETARCH (amd64 or arm64), e.g. to cross-compile for it. Off by default, so an
+    /// architecture-independent stage is built once and cached for every platform.</summary>
+    public bool SeesTargetArch { get; init; }
+}
 
 /// <summary>The whole meaning of an image definition. One record for every tier; the fluent types decide which parts a tier may set.</summary>
 public sealed record ImageSpec

@@ -72,9 +72,19 @@ public static class DockerfileEmitter
         {
             Line();
             Line("FROM --platform=$BUILDPLATFORM " + stage.FromImage + " AS " + stage.Name);
+            if (stage.SeesTargetArch)
+            {
+                Line("ARG TARGETARCH");
+            }
+
             if (!stage.Packages.IsEmpty)
             {
                 Line("RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends " + string.Join(" ", stage.Packages) + " >/dev/null");
+            }
+
+            foreach (var copy in stage.ContextCopies)
+            {
+                Line("COPY " + copy.From + " " + copy.To);
             }
 
             foreach (var command in stage.Commands)

@@ -83,6 +83,18 @@ public static class Validate
         return path;
     }
 
+    /// <summary>A path relative to the build context: not absolute, no <c>..</c>, no whitespace.</summary>
+    public static string ContextPath(string path, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(path) || path.StartsWith("/", System.StringComparison.Ordinal) || path.Split('/').Contains("..")
+            || path.Any(char.IsWhiteSpace))
+        {
+            throw Invalid(parameter, "'" + path + "' must be a relative path inside the build context");
+        }
+
+        return path;
+    }
+
     public static string Sha256(string sha256, string parameter, string what)
     {
         if (sha256 is null || !Sha256Pattern.IsMatch(sha256))

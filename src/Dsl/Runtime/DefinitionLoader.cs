@@ -12,7 +12,9 @@ namespace Distroless.Dsl.Runtime;
 /// can be compared. References between definitions are matched by value, since a chain's value does not know its name.</summary>
 public static class DefinitionLoader
 {
-    public static IReadOnlyList<RenderedDefinition> Load(Assembly assembly)
+    /// <param name="readContextFile">Reads a build-context source file by its context path (the generator gets these as
+    /// AdditionalFiles); null when the file does not exist.</param>
+    public static IReadOnlyList<RenderedDefinition> Load(Assembly assembly, Func<string, string?>? readContextFile = null)
     {
         var images = new List<(ImageRef Identity, ImageDefinition Value, string DefinedBy)>();
         var stacks = new List<(StackAttribute Attribute, StackDefinition Value, string DefinedBy)>();
@@ -58,7 +60,10 @@ public static class DefinitionLoader
         {
             var spec = value.Spec.Parent is null ? value.Spec : value.Spec with { Parent = Resolve(value.Spec.Parent) };
             ThrowOnProblems(ImageRules.Check(identity.Name, spec));
-            rendered.Add(DefinitionRenderer.RenderImage(identity, spec, definedBy));
+            var sources = BuildContextSources.Required(spec).Select(path =>
+                new GeneratedFile(path, readContextFile?.Invoke(path)?.Replace("\r\n", "\n")
+                    ?? throw new DslException(DslDiagnostics.UnknownReference, "from", BuildContextSources.Missing(path))));
+            rendered.Add(BuildContextSources.Attach(DefinitionRenderer.RenderImage(identity, spec, definedBy), sources));
             parents[identity.Name] = (spec.User is null ? null : DefinitionRenderer.UserAndGroup(spec.User), spec.Parent?.Name);
         }
 

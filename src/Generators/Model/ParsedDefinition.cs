@@ -37,6 +37,9 @@ internal sealed record ParsedDefinition(
 {
     public bool HasErrors => !Diagnostics.IsEmpty;
 
+    /// <summary>Build-context files the image's stages copy, which the output step takes from the project's AdditionalFiles.</summary>
+    public EquatableArray<string> ContextSources { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>The C# identifier of this definition's generated factory method.</summary>
     public string FactoryName => "Create_" + System.Text.RegularExpressions.Regex.Replace(DefinedBy, "[^A-Za-z0-9]", "_");
 }

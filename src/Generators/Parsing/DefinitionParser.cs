@@ -72,7 +72,7 @@ internal static class DefinitionParser
                     return Result(
                         image: DefinitionRenderer.RenderImage(identity, image.Spec, definedBy),
                         runsAs: image.Spec.User is null ? null : DefinitionRenderer.UserAndGroup(image.Spec.User),
-                        parent: image.Spec.Parent?.Name);
+                        parent: image.Spec.Parent?.Name) with { ContextSources = BuildContextSources.Required(image.Spec) };
                 case StackDefinition stack when isStack:
                     Report(StackRules.Check(name, stack.Spec));
                     return Result(stack: stack.Spec);

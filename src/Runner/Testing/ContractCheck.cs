@@ -108,7 +108,37 @@ internal static class ContractCheck
             failures.Add("/usr/share/zoneinfo/America/New_York: missing");
         }
 
+        failures.AddRange(ScannerMetadata(files, config.Architecture ?? ""));
         return failures;
+    }
+
+    /// <summary>Trivy and Grype find a distroless image's packages in <c>/var/lib/dpkg/status.d/NAME</c> (one control
+    /// file per package whose files ship, as Google distroless does). Files from Debian packages without it are unscannable.</summary>
+    private static IEnumerable<string> ScannerMetadata(ExportedFileSystem files, string architecture)
+    {
+        const string StatusDirectory = "/var/lib/dpkg/status.d/";
+        var entries = files.Files.Values.Where(f => f.Path.StartsWith(StatusDirectory, StringComparison.Ordinal) && f.Type != TarEntryType.Directory).ToList();
+        var fromPackages = files.Files.Keys.Any(p => p.StartsWith("/usr/", StringComparison.Ordinal) && !p.StartsWith("/usr/local/", StringComparison.Ordinal)
+                                                     && files.Files[p].Type is TarEntryType.RegularFile or TarEntryType.V7RegularFile);
+        if (fromPackages && entries.Count == 0)
+        {
+            yield return StatusDirectory + ": missing; scanners cannot see which Debian packages the files under /usr come from";
+        }
+
+        foreach (var entry in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
+        {
+            var fields = (files.Text(entry.Path) ?? "").Split('\n').Where(l => l.Length > 0 && l[0] != ' ')
+                .Select(l => l.Split(": ", 2)).Where(kv => kv.Length == 2).GroupBy(kv => kv[0]).ToDictionary(g => g.Key, g => g.First()[1]);
+            var name = Path.GetFileName(entry.Path);
+            if (!fields.TryGetValue("Package", out var package) || package != name || !fields.ContainsKey("Version"))
+            {
+                yield return entry.Path + ": not a control file for package " + name + " (Package and Version fields)";
+            }
+            else if (!fields.TryGetValue("Architecture", out var arch) || (arch != "all" && arch != architecture))
+            {
+                yield return entry.Path + ": Architecture '" + arch + "', not " + architecture + " or all";
+            }
+        }
     }
 
     /// <summary>An image's contract with what it inherits from the images it builds on: CA bundle, zoneinfo and the

@@ -1,6 +1,8 @@
+using System.IO;
 using System.Linq;
 using Distroless.Dsl.Generated;
 using Distroless.Dsl.Runtime;
+using Distroless.Dsl.Tests.Support;
 using Xunit;
 
 namespace Distroless.Dsl.Tests.Dsl;
@@ -11,7 +13,10 @@ public class RuntimeAgreementTests
     [Fact]
     public void Run_time_evaluation_matches_the_generated_catalog()
     {
-        var runtime = DefinitionLoader.Load(typeof(Distroless.Definitions.Bases).Assembly)
+        // Build-context sources are files of the definitions project; the generator got them as AdditionalFiles.
+        var contextDirectory = Path.Combine(Path.GetDirectoryName(Snapshot.Directory())!, "..", "..", "definitions", "context");
+        string? Read(string path) => File.Exists(Path.Combine(contextDirectory, path)) ? File.ReadAllText(Path.Combine(contextDirectory, path)) : null;
+        var runtime = DefinitionLoader.Load(typeof(Distroless.Definitions.Bases).Assembly, Read)
             .OrderBy(d => d.Kind).ThenBy(d => d.Name, System.StringComparer.Ordinal).ToList();
         var compiled = GeneratedCatalog.Catalog.Entries.Select(e => e.Definition).ToList();
 

@@ -15,17 +15,24 @@ RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
 FROM --platform=$BUILDPLATFORM debian:trixie-slim AS initdb
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-17 >/dev/null
 RUN printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgroot/data && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgroot/data --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 && rm /tmp/pwfile
-RUN printf "listen_addresses = '*'\nunix_socket_directories = '/var/run/postgresql'\n" >> /pgroot/data/postgresql.conf && printf 'host all all all scram-sha-256\n' >> /pgroot/data/pg_hba.conf
+RUN printf "listen_addresses = '*'\nunix_socket_directories = ''\n" >> /pgroot/data/postgresql.conf && printf 'host all all all scram-sha-256\n' >> /pgroot/data/pg_hba.conf
+
+FROM --platform=$BUILDPLATFORM debian:trixie-slim AS init
+ARG TARGETARCH
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null
+COPY postgres-init.c /src/postgres-init.c
+RUN case "$TARGETARCH" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarch64-linux-gnu ;; *) exit 1 ;; esac && if [ "$(dpkg --print-architecture)" = "$TARGETARCH" ]; then cc=gcc; else cc=$triplet-gcc && apt-get install -y -qq --no-install-recommends gcc-$(echo $triplet | tr _ -) libc6-dev-$TARGETARCH-cross >/dev/null; fi && mkdir -p /out && $cc -static -Os -s -Wall -Werror -o /out/postgres-init /src/postgres-init.c
 
 FROM base:0.1.0-${TARGETARCH}
 COPY --from=rootfs /rootfs/ /
 COPY --from=rootfs --chown=999:999 /owned/home/postgres/ /home/postgres/
-COPY --from=rootfs --chown=999:999 /owned/var/run/postgresql/ /var/run/postgresql/
 COPY --from=initdb --chown=999:999 /pgroot/ /var/lib/postgresql/
+COPY --from=init /out/postgres-init /usr/local/bin/postgres-init
 USER 999:999
 ENV HOME="/home/postgres"
 ENV USER="postgres"
 ENV PGDATA="/var/lib/postgresql/data"
+ENV PGHOST="127.0.0.1"
 LABEL org.opencontainers.image.title="postgres"
 LABEL org.opencontainers.image.version="17.12.0"
 LABEL org.opencontainers.image.description="PostgreSQL 17 server, initialised at build time (user/password/db postgres), no shell"
@@ -34,4 +41,4 @@ EXPOSE 5432
 VOLUME ["/var/lib/postgresql/data"]
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=5 CMD ["/usr/lib/postgresql/17/bin/pg_isready", "-h", "127.0.0.1", "-U", "postgres"]
 STOPSIGNAL SIGINT
-ENTRYPOINT ["/usr/lib/postgresql/17/bin/postgres"]
+ENTRYPOINT ["/usr/local/bin/postgres-init"]
