@@ -35,7 +35,8 @@ public static class DefinitionRenderer
             artifacts.Dockerfile,
             artifacts.ContextFiles,
             null,
-            contract);
+            contract,
+            spec.DotnetPublish);
     }
 
     public static RenderedDefinition RenderStack(string name, string version, StackSpec spec, string definedBy, Func<ImageRef, string?> userOf) =>
