@@ -33,6 +33,10 @@ public static class Apps
         .Describe("notes-api, a small ASP.NET Core service on PostgreSQL, self-contained and trimmed")
         .WorkDir("/app")
         .PublishDotnet("definitions/apps/notes-api/NotesApi.csproj", "/app")
+        // .NET's crypto is OpenSSL on Linux, and Npgsql needs it for PostgreSQL's SCRAM-SHA-256 login (measured:
+        // without it the app aborts with "No usable version of libssl was found"). The cc base has no OpenSSL.
+        .FromDebian("libssl3t64")
+        .Binary("/usr/lib/*-linux-gnu/libssl.so.3")
         .Env("PORT", "8080")
         .Port(8080)
         .HealthCheck("/app/notes-api", "healthcheck")

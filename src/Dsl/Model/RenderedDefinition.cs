@@ -35,4 +35,5 @@ public sealed record RenderedDefinition(
     EquatableArray<GeneratedFile> ContextFiles,
     string? Compose,
     ImageContract? Contract,
-    DotnetPublishSpec? DotnetPublish = null);
+    DotnetPublishSpec? DotnetPublish = null,
+    EquatableArray<SecretSpec>? Secrets = null);

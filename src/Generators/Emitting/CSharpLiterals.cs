@@ -59,5 +59,6 @@ internal static class CSharpLiterals
             String(d.Compose),
             Contract(d.Contract),
             Publish(d.DotnetPublish),
+            d.Secrets is { } secrets ? Array(Model + "SecretSpec", secrets.Select(s => "new " + Model + "SecretSpec(" + String(s.Name) + ", " + String(s.File) + ")")) : "null",
         }.Select(a => "                " + a)) + ")";
 }

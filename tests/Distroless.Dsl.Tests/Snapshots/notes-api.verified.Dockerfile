@@ -3,7 +3,16 @@
 ARG BUILDPLATFORM
 ARG TARGETARCH
 
+FROM base-cc:0.1.0-${TARGETARCH} AS parent
+
+FROM --platform=$BUILDPLATFORM debian:trixie-slim AS rootfs
+ARG TARGETARCH
+COPY rootfs.list assemble-rootfs.sh /build/
+COPY --from=parent / /parent/
+RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
+
 FROM base-cc:0.1.0-${TARGETARCH}
+COPY --from=rootfs /rootfs/ /
 ARG TARGETARCH
 # publish/${TARGETARCH}/ is the output of `dotnet publish definitions/apps/notes-api/NotesApi.csproj -c Release -r linux-x64|linux-arm64 --self-contained -p:PublishTrimmed=true`, which the runner runs on the host before this build
 COPY publish/${TARGETARCH}/ /app/
