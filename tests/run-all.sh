@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: start the Docker engine (installing Debian's docker.io and mmdebstrap if
-# missing), build (the generator runs; bad definitions fail here), then every test, engine tests included.
+# missing) and a compose implementation, build (the generator runs; bad definitions fail here), then every test, engine tests included.
 # Needs the .NET 10 SDK, root and apt. Snapshot mismatches leave *.received.* files beside the *.verified.* ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
 bash tests/infra/engine.sh
+bash tests/infra/compose.sh
 dotnet build Distroless.Dsl.sln -c Release -nologo -clp:ErrorsOnly
 status=0
 dotnet test tests/Distroless.Dsl.Tests/Distroless.Dsl.Tests.csproj -c Release --no-build -nologo \

@@ -10,7 +10,7 @@ using Docker.DotNet.Models;
 namespace Distroless.Dsl.Runner.Compose;
 
 /// <summary>One service's container state as the engine reports it.</summary>
-internal sealed record ServiceState(string Service, string ContainerId, string State, string Health, string LastProbeOutput);
+internal sealed record ServiceState(string Service, string ContainerId, string State, string Health, string LastProbeOutput, long RestartCount);
 
 /// <summary>Waits, through the Engine API, until every container of a compose project that has a health check is
 /// healthy (and the others run). A container that stops, or a timeout, ends the wait with the culprits named.</summary>
@@ -18,6 +18,7 @@ internal static class HealthWait
 {
     public const string ProjectLabel = "com.docker.compose.project";
     private const string ServiceLabel = "com.docker.compose.service";
+    private const int CrashLoopRestarts = 3;
 
     public static async Task<(bool Healthy, IReadOnlyList<ServiceState> States, TimeSpan Elapsed)> WaitAsync(
         EngineConnection engine, string project, TimeSpan timeout, CancellationToken cancellation)
@@ -32,9 +33,9 @@ internal static class HealthWait
                 return (true, states, clock.Elapsed);
             }
 
-            if (states.Any(s => s.State is "exited" or "dead"))
+            if (states.Any(s => s.State is "exited" or "dead" || s.RestartCount >= CrashLoopRestarts))
             {
-                return (false, states, clock.Elapsed); // waiting longer cannot help
+                return (false, states, clock.Elapsed); // stopped or crash-looping: waiting longer cannot help
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation).ConfigureAwait(false);
@@ -59,7 +60,8 @@ internal static class HealthWait
                 container.ID,
                 inspected.State?.Status ?? "unknown",
                 health?.Status ?? "",
-                health?.Log?.LastOrDefault()?.Output?.Trim() ?? ""));
+                health?.Log?.LastOrDefault()?.Output?.Trim() ?? "",
+                inspected.RestartCount));
         }
 
         return states.OrderBy(s => s.Service, StringComparer.Ordinal).ToList();
