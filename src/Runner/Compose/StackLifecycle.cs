@@ -18,9 +18,7 @@ internal static class StackLifecycle
     public static async Task<TimeSpan> UpAsync(
         DefinitionCatalog catalog, CatalogEntry stack, string directory, bool generateSecrets, TimeSpan timeout, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
-        using var engine = await EngineConnection.ConnectAsync(cancellation).ConfigureAwait(false);
-        await StackImages.EnsureAsync(engine, catalog, stack, output, error, cancellation).ConfigureAwait(false);
-
+        // Secrets first: a missing one is the user's to fix, before any build time is spent.
         var (project, generated) = ComposeProject.Write(stack, directory, generateSecrets);
         Report(project, generated, output);
         var missing = project.MissingSecrets();
@@ -29,6 +27,9 @@ internal static class StackLifecycle
             throw new RunnerException("missing secret files " + string.Join(", ", missing) + " in " + project.Directory
                 + ": write them (see secrets/README.md) or pass --generate-secrets");
         }
+
+        using var engine = await EngineConnection.ConnectAsync(cancellation).ConfigureAwait(false);
+        await StackImages.EnsureAsync(engine, catalog, stack, output, error, cancellation).ConfigureAwait(false);
 
         var compose = await ComposeCli.FindAsync(cancellation).ConfigureAwait(false);
         output.WriteLine("Starting " + project.Name + " with " + compose.Description);

@@ -30,4 +30,22 @@ public class ComposeProjectTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public void Up_refuses_to_start_while_a_secret_file_is_missing()
+    {
+        var directory = ComposeSupport.TempDirectory("missing-secret");
+        try
+        {
+            var (exit, output, error) = ComposeSupport.Runner(GeneratedCatalog.Catalog, "up", "notes", "--out", directory);
+            Assert.Equal(1, exit);
+            Assert.Contains("secret ./secrets/db_password is missing", output);
+            Assert.StartsWith("error: missing secret files ./secrets/db_password in " + directory, error);
+            Assert.True(File.Exists(Path.Combine(directory, "compose.yaml")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
