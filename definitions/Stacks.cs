@@ -39,9 +39,7 @@ public static class Stacks
         .Describe("notes-api (ASP.NET Core) with PostgreSQL")
         .Service("postgres", Service.Run(Tools.Postgres)
             .Volume("notes-db", "/var/lib/postgresql/data")
-            // No mode= here: under a read-only root, engine 20.10 then leaves the server unable to create its
-            // socket lock file (measured); without it the tmpfs takes the image's postgres-owned directory.
-            .Tmpfs("/var/run/postgresql", "")
+            .Tmpfs("/var/run/postgresql")
             .Tmpfs("/tmp")
             .Network("backend"))
         .Service("notes-api", Service.Run(Apps.NotesApi)
