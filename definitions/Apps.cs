@@ -24,4 +24,23 @@ public static class Apps
         .HealthCheckTiming(intervalSeconds: 90, timeoutSeconds: 5, startPeriodSeconds: 10, retries: 3)
         .Entrypoint("/app/pocket-id")
         .SizeBudgetMegabytes(60);
+
+    /// <summary>Our users' everyday case: an ASP.NET Core service (definitions/apps/notes-api) published
+    /// self-contained and trimmed by the host's .NET SDK per architecture, on the cc base (the .NET runtime loads
+    /// libstdc++ and libgcc_s; globalization is invariant, so no ICU). Its health check is the app itself.</summary>
+    [Image("notes-api", Version = "0.1.0")]
+    public static AppImage NotesApi => App.On(Bases.Cc)
+        .Describe("notes-api, a small ASP.NET Core service on PostgreSQL, self-contained and trimmed")
+        .WorkDir("/app")
+        .PublishDotnet("definitions/apps/notes-api/NotesApi.csproj", "/app")
+        // .NET's crypto is OpenSSL on Linux, and Npgsql needs it for PostgreSQL's SCRAM-SHA-256 login (measured:
+        // without it the app aborts with "No usable version of libssl was found"). The cc base has no OpenSSL.
+        .FromDebian("libssl3t64")
+        .Binary("/usr/lib/*-linux-gnu/libssl.so.3")
+        .Env("PORT", "8080")
+        .Port(8080)
+        .HealthCheck("/app/notes-api", "healthcheck")
+        .HealthCheckTiming(intervalSeconds: 5, timeoutSeconds: 5, startPeriodSeconds: 5, retries: 6)
+        .Entrypoint("/app/notes-api")
+        .SizeBudgetMegabytes(60);
 }

@@ -28,4 +28,28 @@ public static class Stacks
         .Volume("pocket-id-data")
         .Network("backend")
         .Secret("encryption_key", "./secrets/encryption_key");
+
+    /// <summary>notes-api on PostgreSQL: the database has no published port and sits on the backend network only;
+    /// the app is published on 127.0.0.1 only. The app reads the database password from the db_password secret;
+    /// the PostgreSQL image's zero-config password is "postgres", so that is what the secret holds until the
+    /// database reads its password from a secret too.</summary>
+    [Stack("notes", Version = "0.1.0")]
+    public static StackDefinition Notes => Stack.Create()
+        .Describe("notes-api (ASP.NET Core) with PostgreSQL")
+        .Service("postgres", Service.Run(Tools.Postgres)
+            .Volume("notes-db", "/var/lib/postgresql/data")
+            .Tmpfs("/var/run/postgresql")
+            .Tmpfs("/tmp")
+            .Network("backend"))
+        .Service("notes-api", Service.Run(Apps.NotesApi)
+            .DependsOnHealthy("postgres")
+            .Publish(8080, 8080, hostIp: "127.0.0.1")
+            .Env("NOTES_DB", "Host=postgres;Username=postgres;Database=postgres;SSL Mode=Disable")
+            .Env("DB_PASSWORD_FILE", "/run/secrets/db_password")
+            .Secret("db_password")
+            .Tmpfs("/tmp")
+            .Network("backend"))
+        .Volume("notes-db")
+        .Network("backend")
+        .Secret("db_password", "./secrets/db_password");
 }

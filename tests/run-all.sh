@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: start the Docker engine (installing Debian's docker.io and mmdebstrap if
-# missing) and the local registry the publish tests push to, build (the generator runs; bad definitions fail
-# here), then every test, engine tests included.
+# missing), the local registry the publish tests push to and a compose implementation, build (the generator runs;
+# bad definitions fail here), then every test, engine tests included.
 # Needs the .NET 10 SDK, root and apt. Snapshot mismatches leave *.received.* files beside the *.verified.* ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ trap 'rm -rf "$results"' EXIT
 
 bash tests/infra/engine.sh
 bash tests/infra/registry.sh
+bash tests/infra/compose.sh
 dotnet build Distroless.Dsl.sln -c Release -nologo -clp:ErrorsOnly
 status=0
 dotnet test tests/Distroless.Dsl.Tests/Distroless.Dsl.Tests.csproj -c Release --no-build -nologo \

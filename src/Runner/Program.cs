@@ -29,6 +29,9 @@ public static class Program
             BootstrapCommand.Create(output),
             BuildCommand.Create(lookup, output, error),
             TestCommand.Create(lookup, output, error),
+            ComposeCommand.Create(lookup, output),
+            UpCommand.Create(lookup, output, error),
+            DownCommand.Create(lookup, output),
             PublishCommand.Create(lookup, output, error),
             CleanCommand.Create(lookup, output, error),
         };

@@ -251,5 +251,27 @@ public sealed class AppImage : RunnableImage<AppImage>
     {
     }
 
+    /// <summary>Publishes a .NET project (a path relative to the repository root) with the host's .NET SDK for each
+    /// target architecture, self-contained (linux-x64 for amd64, linux-arm64 for arm64), and copies the output to
+    /// <paramref name="destination"/>. The runner publishes before it builds; no SDK runs in the image build.
+    /// <paramref name="trimmed"/> trims unused framework code (the app must be trim-safe: no trim warnings).</summary>
+    public AppImage PublishDotnet(string project, string destination = "/app", bool trimmed = true)
+    {
+        if (string.IsNullOrWhiteSpace(project) || project.StartsWith("/", StringComparison.Ordinal) || project.Split('/').Contains("..")
+            || !project.EndsWith(".csproj", StringComparison.Ordinal) || project.Any(char.IsWhiteSpace))
+        {
+            throw Validate.Invalid(nameof(project), "'" + project + "' must be a .csproj path relative to the repository root, e.g. apps/api/Api.csproj");
+        }
+
+        if (Spec.DotnetPublish is not null)
+        {
+            throw Validate.Invalid(nameof(project), "an image publishes one .NET project");
+        }
+
+        var target = Validate.AbsolutePath(destination, nameof(destination)).TrimEnd('/') + "/";
+        return With(Spec with { DotnetPublish = new DotnetPublishSpec(project, target, trimmed) })
+            .FromContext(DotnetPublishSpec.ContextDirectory("{arch}") + "/", target);
+    }
+
     private protected override AppImage With(ImageSpec spec) => new(spec, identity: null);
 }

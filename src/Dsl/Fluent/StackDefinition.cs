@@ -76,12 +76,21 @@ public sealed class ServiceDefinition : IEquatable<ServiceDefinition>
     /// <summary>Publishes a container port on the host. Database ports are refused (DSL013).</summary>
     public ServiceDefinition Publish(int port) => Publish(port, port);
 
-    public ServiceDefinition Publish(int hostPort, int containerPort) =>
-        new(Spec with
+    /// <summary>Publishes <paramref name="containerPort"/> on <paramref name="hostPort"/>; on one host address only when
+    /// <paramref name="hostIp"/> is given, e.g. <c>127.0.0.1</c> for a service only this machine reaches.</summary>
+    public ServiceDefinition Publish(int hostPort, int containerPort, string hostIp = "")
+    {
+        if (!string.IsNullOrEmpty(hostIp) && !System.Net.IPAddress.TryParse(hostIp, out _))
+        {
+            throw Validate.Invalid(nameof(hostIp), "'" + hostIp + "' must be an IP address, e.g. 127.0.0.1");
+        }
+
+        return new(Spec with
         {
             Ports = Spec.Ports.Add(new PortMapping(
-                Validate.Port(hostPort, nameof(hostPort)), Validate.Port(containerPort, nameof(containerPort)), "")),
+                Validate.Port(hostPort, nameof(hostPort)), Validate.Port(containerPort, nameof(containerPort)), hostIp ?? "")),
         });
+    }
 
     /// <summary>Starts after <paramref name="service"/> reports healthy.</summary>
     public ServiceDefinition DependsOnHealthy(string service) =>

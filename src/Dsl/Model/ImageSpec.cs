@@ -66,6 +66,27 @@ public enum CopySourceKind
 
 public sealed record CopySpec(CopySourceKind Kind, string Stage, string From, string To, string? Owner);
 
+/// <summary>A .NET project published by the host's .NET SDK for each target architecture before the image is built,
+/// into <c>publish/ARCH/</c> of the build context. <see cref="Project"/> is relative to the repository root.</summary>
+public sealed record DotnetPublishSpec(string Project, string Destination, bool Trimmed)
+{
+    /// <summary>Where the published output sits in the build context for <paramref name="arch"/>.</summary>
+    public static string ContextDirectory(string arch) => "publish/" + arch;
+
+    /// <summary>The .NET runtime identifier of a Debian/Go architecture name.</summary>
+    public static string RuntimeIdentifier(string arch) => arch switch
+    {
+        "amd64" => "linux-x64",
+        "arm64" => "linux-arm64",
+        _ => throw new ArgumentException("no .NET runtime identifier for " + arch, nameof(arch)),
+    };
+
+    /// <summary>The <c>dotnet</c> arguments that publish the project for <paramref name="arch"/> into <paramref name="output"/>:
+    /// self-contained (the base has no .NET runtime), one RID per architecture, no emulation.</summary>
+    public string[] PublishArguments(string arch, string output) =>
+        new[] { "publish", Project, "-c", "Release", "-r", RuntimeIdentifier(arch), "--self-contained", "-p:PublishTrimmed=" + (Trimmed ? "true" : "false"), "-o", output, "-nologo" };
+}
+
 /// <summary>A builder stage: runs on the build platform with a shell, never ships.</summary>
 public sealed record BuildStageSpec(string Name, string FromImage, EquatableArray<string> Packages, EquatableArray<string> Commands)
 {
@@ -111,6 +132,9 @@ public sealed record ImageSpec
     public EquatableArray<DownloadSpec> Downloads { get; init; } = EquatableArray<DownloadSpec>.Empty;
 
     public EquatableArray<CopySpec> Copies { get; init; } = EquatableArray<CopySpec>.Empty;
+
+    /// <summary>A .NET project the runner publishes into the build context before building; null for none.</summary>
+    public DotnetPublishSpec? DotnetPublish { get; init; }
 
     /// <summary>Directories created in the image, owned by root unless they are the user's home.</summary>
     public EquatableArray<string> Directories { get; init; } = EquatableArray<string>.Empty;

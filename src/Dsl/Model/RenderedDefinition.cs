@@ -21,7 +21,7 @@ public sealed record ImageContract(
     long? SizeBudgetBytes,
     EquatableArray<string> OwnedDirectories);
 
-/// <summary>Everything generated for one definition. The generator and the run-time loader both produce it, from the same code.</summary>
+/// <summary>Everything generated for one definition; <see cref="DotnetPublish"/> is what the runner publishes into the build context first. The generator and the run-time loader both produce it, from the same code.</summary>
 public sealed record RenderedDefinition(
     DefinitionKind Kind,
     string Name,
@@ -34,4 +34,6 @@ public sealed record RenderedDefinition(
     string? Dockerfile,
     EquatableArray<GeneratedFile> ContextFiles,
     string? Compose,
-    ImageContract? Contract);
+    ImageContract? Contract,
+    DotnetPublishSpec? DotnetPublish = null,
+    EquatableArray<SecretSpec>? Secrets = null);

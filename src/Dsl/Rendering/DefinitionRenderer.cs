@@ -35,7 +35,8 @@ public static class DefinitionRenderer
             artifacts.Dockerfile,
             artifacts.ContextFiles,
             null,
-            contract);
+            contract,
+            spec.DotnetPublish);
     }
 
     public static RenderedDefinition RenderStack(string name, string version, StackSpec spec, string definedBy, Func<ImageRef, string?> userOf) =>
@@ -49,9 +50,11 @@ public static class DefinitionRenderer
             EquatableArray<string>.Empty,
             spec.Services.Select(s => s.Service.Image.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray(),
             null,
-            EquatableArray<GeneratedFile>.Empty,
+            ComposeProjectFiles.Render(name, spec),
             ComposeEmitter.Render(name, spec, definedBy, userOf),
-            null);
+            null,
+            null,
+            spec.Secrets);
 
     public static string UserAndGroup(UserSpec user) =>
         user.Uid.ToString(CultureInfo.InvariantCulture) + ":" + user.Gid.ToString(CultureInfo.InvariantCulture);

@@ -116,6 +116,13 @@ public static class DockerfileEmitter
             Line("ARG TARGETARCH");
         }
 
+        if (spec.DotnetPublish is { } publish)
+        {
+            // Reviewers see what fills publish/ARCH/: the runner runs this on the host before the build.
+            Line("# publish/${TARGETARCH}/ is the output of `dotnet publish " + publish.Project + " -c Release -r linux-x64|linux-arm64 --self-contained"
+                 + " -p:PublishTrimmed=" + (publish.Trimmed ? "true" : "false") + "`, which the runner runs on the host before this build");
+        }
+
         foreach (var copy in spec.Copies)
         {
             var chown = copy.Owner is null ? "" : "--chown=" + copy.Owner + " ";

@@ -39,6 +39,10 @@ internal static class CSharpLiterals
             contract.SizeBudgetBytes is { } budget ? budget.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L" : "null",
             Strings(contract.OwnedDirectories)) + ")";
 
+    public static string Publish(DotnetPublishSpec? publish) => publish is null
+        ? "null"
+        : "new " + Model + "DotnetPublishSpec(" + String(publish.Project) + ", " + String(publish.Destination) + ", " + Bool(publish.Trimmed) + ")";
+
     public static string Rendered(RenderedDefinition d) =>
         "new " + Model + "RenderedDefinition(\n" + string.Join(",\n", new[]
         {
@@ -54,5 +58,7 @@ internal static class CSharpLiterals
             Files(d.ContextFiles),
             String(d.Compose),
             Contract(d.Contract),
+            Publish(d.DotnetPublish),
+            d.Secrets is { } secrets ? Array(Model + "SecretSpec", secrets.Select(s => "new " + Model + "SecretSpec(" + String(s.Name) + ", " + String(s.File) + ")")) : "null",
         }.Select(a => "                " + a)) + ")";
 }

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Catalog;
 using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -53,7 +54,21 @@ internal sealed class ImageBuilder
                 "the classic builder cannot build " + platform + " on this " + _engine.HostPlatform + " engine without emulation: use BuildKit");
         }
 
-        return await BuildAsync(image.Name, platform, tag, () => BuildContextArchive.Create(image), noCache, cancellation).ConfigureAwait(false);
+        // An image that publishes a .NET project gets the host SDK's output for this architecture in its context.
+        string? published = null;
+        if (image.Definition.DotnetPublish is { } publish)
+        {
+            try
+            {
+                published = await new DotnetPublisher(_progress).PublishAsync(image, publish, Arch(platform), cancellation).ConfigureAwait(false);
+            }
+            catch (RunnerException e)
+            {
+                return Failed(tag, "dotnet", "dotnet publish " + publish.Project, (e as DotnetPublisher.PublishFailed)?.Log ?? Array.Empty<string>(), e.Message);
+            }
+        }
+
+        return await BuildAsync(image.Name, platform, tag, () => BuildContextArchive.Create(image, published), noCache, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Builds any build context (a tar with a Dockerfile) for one platform; <paramref name="name"/> labels the progress lines.</summary>

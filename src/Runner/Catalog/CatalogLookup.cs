@@ -55,7 +55,7 @@ internal sealed class CatalogLookup
 }
 
 /// <summary>A failure the runner reports as one line and a non-zero exit.</summary>
-internal sealed class RunnerException : Exception
+internal class RunnerException : Exception
 {
     public RunnerException(string message)
         : base(message)

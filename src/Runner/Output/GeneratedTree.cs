@@ -46,7 +46,13 @@ internal static class GeneratedTree
         foreach (var stack in catalog.Stacks)
         {
             WriteFile(Path.Combine(StackDirectory(root, stack), ComposeEmitter.FileName), stack.Compose!);
-            count++;
+            foreach (var file in stack.ContextFiles)
+            {
+                // The .env template and secrets/README.md: instructions only, never a secret.
+                WriteFile(Path.Combine(StackDirectory(root, stack), file.Path.Replace('/', Path.DirectorySeparatorChar)), file.Content);
+            }
+
+            count += 1 + stack.ContextFiles.Count;
         }
 
         return count;

@@ -118,4 +118,36 @@ public class DslBehaviourTests
     [InlineData("01.2.3", false)]
     public void Versions_are_semantic(string version, bool valid) =>
         Assert.Equal(valid, Validate.IsVersion(version));
+
+    [Fact]
+    public void PublishDotnet_copies_the_per_architecture_output_and_says_how_to_publish_it()
+    {
+        var spec = App.On(Base.FromScratch()).PublishDotnet("apps/api/Api.csproj", "/srv", trimmed: false).Entrypoint("/srv/api").Spec;
+
+        Assert.Equal(new DotnetPublishSpec("apps/api/Api.csproj", "/srv/", false), spec.DotnetPublish);
+        var copy = Assert.Single(spec.Copies);
+        Assert.Equal((CopySourceKind.Context, "publish/{arch}/", "/srv/"), (copy.Kind, copy.From, copy.To));
+        Assert.Equal(
+            new[] { "publish", "apps/api/Api.csproj", "-c", "Release", "-r", "linux-arm64", "--self-contained", "-p:PublishTrimmed=false", "-o", "out", "-nologo" },
+            spec.DotnetPublish!.PublishArguments("arm64", "out"));
+        Assert.Equal("linux-x64", DotnetPublishSpec.RuntimeIdentifier("amd64"));
+    }
+
+    [Theory]
+    [InlineData("/abs/Api.csproj")]
+    [InlineData("../Api.csproj")]
+    [InlineData("apps/api/Api.fsproj")]
+    public void PublishDotnet_refuses_paths_outside_the_repository_or_not_a_csproj(string project)
+    {
+        var e = Assert.Throws<DslException>(() => App.On(Base.FromScratch()).PublishDotnet(project));
+        Assert.Equal(DslDiagnostics.InvalidArgument.Id, e.Diagnostic.Id);
+    }
+
+    [Fact]
+    public void Publish_on_a_host_address_binds_only_there()
+    {
+        var port = Assert.Single(Service.Run(App.On(Base.FromScratch()).Entrypoint("/a")).Publish(8080, 80, hostIp: "127.0.0.1").Spec.Ports);
+        Assert.Equal(new PortMapping(8080, 80, "127.0.0.1"), port);
+        Assert.Throws<DslException>(() => Service.Run(App.On(Base.FromScratch()).Entrypoint("/a")).Publish(8080, 80, hostIp: "localhost"));
+    }
 }

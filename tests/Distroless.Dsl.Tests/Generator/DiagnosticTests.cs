@@ -95,6 +95,15 @@ public class DiagnosticTests
             "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"a\")] public static AppImage A => App.On(B).Entrypoint(\"/a\");\n"
             + " [Stack(\"s\")] public static StackDefinition S => Stack.Create().Service(\"a\", Service.Run(A)./*here*/DependsOnHealthy(\"db\")); }"
         },
+        {
+            DslDiagnostics.InvalidArgument.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"a\")] public static AppImage A => App.On(B).PublishDotnet(/*here*/\"/abs/Api.csproj\").Entrypoint(\"/app/api\"); }"
+        },
+        {
+            DslDiagnostics.InvalidArgument.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"a\")] public static AppImage A => App.On(B).Entrypoint(\"/a\");\n"
+            + " [Stack(\"s\")] public static StackDefinition S => Stack.Create().Service(\"a\", Service.Run(A).Publish(8080, 8080, /*here*/hostIp: \"localhost\")); }"
+        },
     };
 
     [Theory]

@@ -73,11 +73,12 @@ public class RunnerCommandTests
             Assert.Equal(0, exit);
 
             var catalog = GeneratedCatalog.Catalog;
-            var expected = catalog.Images.Sum(i => 1 + i.ContextFiles.Count) + catalog.Stacks.Count();
+            var expected = catalog.Images.Sum(i => 1 + i.ContextFiles.Count) + catalog.Stacks.Sum(s => 1 + s.ContextFiles.Count);
             Assert.Contains("Wrote " + expected + " files", output);
             Assert.Equal(catalog.FindImage("base")!.Dockerfile, File.ReadAllText(Path.Combine(root, "images", "base", "Dockerfile")));
             Assert.Equal(catalog.FindStack("pocket-id")!.Compose, File.ReadAllText(Path.Combine(root, "stacks", "pocket-id", "compose.yaml")));
             Assert.True(File.Exists(Path.Combine(root, "images", "base", "etc", "passwd")));
+            Assert.True(File.Exists(Path.Combine(root, "stacks", "notes", "secrets", "README.md")));
 
             var stale = Path.Combine(root, "images", "removed-image", "Dockerfile");
             Directory.CreateDirectory(Path.GetDirectoryName(stale)!);

@@ -24,10 +24,19 @@ public class CatalogSnapshotTests
 
     [Theory]
     [MemberData(nameof(Images))]
-    public void Build_context_files(string image)
+    public void Build_context_files(string image) =>
+        VerifyFiles(image + ".context/", GeneratedCatalog.Catalog.FindImage(image)!.ContextFiles);
+
+    /// <summary>A stack's compose project files besides compose.yaml: the .env template and the secrets layout.</summary>
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Compose_project_files(string stack) =>
+        VerifyFiles(stack + ".project/", GeneratedCatalog.Catalog.FindStack(stack)!.ContextFiles);
+
+    private static void VerifyFiles(string prefix, IEnumerable<global::Distroless.Dsl.Model.GeneratedFile> files)
     {
         var failures = new List<string>();
-        foreach (var file in GeneratedCatalog.Catalog.FindImage(image)!.ContextFiles)
+        foreach (var file in files)
         {
             if (file.Path == AssembleRootfsScript.FileName)
             {
@@ -47,7 +56,7 @@ public class CatalogSnapshotTests
             var (name, extension) = SnapshotName(file.Path);
             try
             {
-                Snapshot.Verify(image + ".context/" + name, extension, file.Content);
+                Snapshot.Verify(prefix + name, extension, file.Content);
             }
             catch (Xunit.Sdk.XunitException e)
             {
@@ -84,6 +93,11 @@ public class CatalogSnapshotTests
         foreach (var stack in GeneratedCatalog.Catalog.Stacks)
         {
             expected.Add(stack.Name + ".compose.verified.yaml");
+            foreach (var file in stack.ContextFiles)
+            {
+                var (name, extension) = SnapshotName(file.Path);
+                expected.Add(stack.Name + ".project/" + name + ".verified." + extension);
+            }
         }
 
         var root = Snapshot.Directory();

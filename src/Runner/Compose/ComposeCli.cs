@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Distroless.Dsl.Runner.Catalog;
+
+namespace Distroless.Dsl.Runner.Compose;
+
+/// <summary>The real compose implementation: the <c>docker compose</c> v2 plugin where present, else Debian's
+/// <c>docker-compose</c> (v1, python). The runner drives it as a program rather than re-implementing compose.</summary>
+internal sealed class ComposeCli
+{
+    private readonly string _program;
+    private readonly string[] _prefix;
+
+    private ComposeCli(string program, string[] prefix, string description)
+    {
+        _program = program;
+        _prefix = prefix;
+        Description = description;
+    }
+
+    public string Description { get; }
+
+    public static async Task<ComposeCli> FindAsync(CancellationToken cancellation)
+    {
+        foreach (var (program, prefix) in new[] { ("docker", new[] { "compose" }), ("docker-compose", Array.Empty<string>()) })
+        {
+            var candidate = new ComposeCli(program, prefix, "");
+            try
+            {
+                var (exit, output) = await candidate.RunAsync(new[] { "version" }, cancellation).ConfigureAwait(false);
+                if (exit == 0)
+                {
+                    return new ComposeCli(program, prefix, string.Join(" ", prefix.Prepend(program)) + " (" + output.FirstOrDefault()?.Trim() + ")");
+                }
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // not installed: try the next one
+            }
+        }
+
+        throw new RunnerException("no compose implementation found: install Debian's docker-compose (bash tests/infra/compose.sh) or the docker compose plugin");
+    }
+
+    /// <summary>Runs a compose command on <paramref name="project"/>; returns its exit code and output lines.</summary>
+    public Task<(int ExitCode, IReadOnlyList<string> Output)> RunAsync(ComposeProject project, IEnumerable<string> arguments, CancellationToken cancellation) =>
+        RunAsync(new[] { "--project-name", project.Name, "--project-directory", project.Directory, "--file", project.ComposeFile }.Concat(arguments), cancellation);
+
+    private async Task<(int ExitCode, IReadOnlyList<string> Output)> RunAsync(IEnumerable<string> arguments, CancellationToken cancellation)
+    {
+        var start = new ProcessStartInfo(_program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in _prefix.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var lines = new List<string>();
+        using var process = Process.Start(start) ?? throw new RunnerException("could not start " + _program);
+        process.OutputDataReceived += (_, e) => Add(e.Data);
+        process.ErrorDataReceived += (_, e) => Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
+        return (process.ExitCode, lines);
+
+        void Add(string? line)
+        {
+            if (line is not null)
+            {
+                lock (lines)
+                {
+                    lines.Add(line);
+                }
+            }
+        }
+    }
+}

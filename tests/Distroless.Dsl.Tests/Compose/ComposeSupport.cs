@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using Distroless.Dsl.Catalog;
+
+namespace Distroless.Dsl.Tests.Compose;
+
+/// <summary>Runs the runner in-process and outside programs (the compose implementation, the docker CLI) for the stack tests.</summary>
+internal static class ComposeSupport
+{
+    public static (int Exit, string Output, string Error) Runner(DefinitionCatalog catalog, params string[] args)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        var exit = Distroless.Dsl.Runner.Program.Run(args, catalog, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    public static (int Exit, string Output) Program(string program, IEnumerable<string> arguments, string? directory = null)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (directory is not null)
+        {
+            start.WorkingDirectory = directory;
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    public static string TempDirectory(string name)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "distroless-tests-" + name + "-" + System.Guid.NewGuid().ToString("N").Substring(0, 8));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
