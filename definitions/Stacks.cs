@@ -30,15 +30,15 @@ public static class Stacks
         .Secret("encryption_key", "./secrets/encryption_key");
 
     /// <summary>notes-api on PostgreSQL: the database has no published port and sits on the backend network only;
-    /// the app is published on 127.0.0.1 only. The app reads the database password from the db_password secret;
-    /// the PostgreSQL image's zero-config password is "postgres", so that is what the secret holds until the
-    /// database reads its password from a secret too.</summary>
+    /// the app is published on 127.0.0.1 only. Both read the database password from the db_password secret: the
+    /// PostgreSQL image's init program sets it at start, so no password is baked into an image or the compose file.</summary>
     [Stack("notes", Version = "0.1.0")]
     public static StackDefinition Notes => Stack.Create()
         .Describe("notes-api (ASP.NET Core) with PostgreSQL")
         .Service("postgres", Service.Run(Tools.Postgres)
             .Volume("notes-db", "/var/lib/postgresql/data")
-            .Tmpfs("/var/run/postgresql")
+            .Env("POSTGRES_PASSWORD_FILE", "/run/secrets/db_password")
+            .Secret("db_password")
             .Tmpfs("/tmp")
             .Network("backend"))
         .Service("notes-api", Service.Run(Apps.NotesApi)

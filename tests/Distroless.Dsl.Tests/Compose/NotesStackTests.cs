@@ -25,9 +25,9 @@ public class NotesStackTests
             // Start from no notes-api image, so 'up' proves it builds what is missing (publish included).
             ComposeSupport.Program("docker", new[] { "rmi", "--force", "notes-api:0.1.0", "notes-api:0.1.0-amd64", "notes-api:0.1.0-arm64", "notes-api:latest" });
             Run("down", Project, "--out", directory, "--volumes");
-            Run("compose", Project, "--out", directory);
-            // The PostgreSQL image's zero-config password; the app reads it from the compose secret.
-            File.WriteAllText(Path.Combine(directory, "secrets", "db_password"), "postgres");
+            // A random database password: PostgreSQL sets it from the secret at start and the app logs in with it.
+            Run("compose", Project, "--out", directory, "--generate-secrets");
+            Assert.NotEqual("postgres", File.ReadAllText(Path.Combine(directory, "secrets", "db_password")).Trim());
 
             var up = Run("up", Project, "--out", directory, "--timeout", "180");
             Assert.Contains("published linux-", up);
