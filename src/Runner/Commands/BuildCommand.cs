@@ -72,7 +72,7 @@ internal static class BuildCommand
             var failed = results.Where(r => r.Status == "failed").ToList();
             if (failed.Count > 0)
             {
-                error.WriteLine("error: " + string.Join("; ", failed.Select(f => f.Image + " " + f.Platform + " failed: " + f.Reason)));
+                error.WriteLine("error: " + string.Join("; ", failed.Select(f => f.Image + " " + f.Platform + " failed: " + Cause(f))));
                 return 1;
             }
 
@@ -80,4 +80,9 @@ internal static class BuildCommand
         });
         return command;
     }
+
+    /// <summary>The failed step's last output line says why (e.g. "download failed: URL"); the engine's own error
+    /// only repeats the command and its exit code, so it is the fallback.</summary>
+    private static string Cause(BuildResult failure) =>
+        failure.Outcome?.FailedLog.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim() is { } last ? last : failure.Reason;
 }
