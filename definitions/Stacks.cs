@@ -5,20 +5,24 @@ namespace Distroless.Definitions;
 /// <summary>Compose stacks.</summary>
 public static class Stacks
 {
-    /// <summary>Pocket ID on PostgreSQL. The database is reachable only on the stack's network; the encryption key
-    /// is a compose secret (write it with printf: a trailing newline becomes part of the key).</summary>
+    /// <summary>Pocket ID on PostgreSQL. The database is reachable only on the stack's network. The encryption key and
+    /// the database password are compose secrets (write them with printf: a trailing newline becomes part of the value).
+    /// Pocket ID takes the database only as a whole URL, so its connection string is a secret composed from db_password.</summary>
     [Stack("pocket-id", Version = "0.1.0")]
     public static StackDefinition PocketId => Stack.Create()
         .Describe("Pocket ID with PostgreSQL")
         .Service("postgres", Service.Run(Tools.Postgres)
             .Volume("postgres-data", "/var/lib/postgresql/data")
+            .Env("POSTGRES_PASSWORD_FILE", "/run/secrets/db_password")
+            .Secret("db_password")
             .Tmpfs("/tmp")
             .Network("backend"))
         .Service("pocket-id", Service.Run(Apps.PocketId)
             .DependsOnHealthy("postgres")
             .Publish(1411)
             .Env("APP_URL", "http://localhost:1411")
-            .Env("DB_CONNECTION_STRING", "postgres://postgres:postgres@postgres:5432/postgres")
+            .Env("DB_CONNECTION_STRING_FILE", "/run/secrets/db_connection_string")
+            .Secret("db_connection_string")
             .Env("ENCRYPTION_KEY_FILE", "/run/secrets/encryption_key")
             .Secret("encryption_key")
             .Volume("pocket-id-data", "/app/data")
@@ -27,6 +31,8 @@ public static class Stacks
         .Volume("postgres-data")
         .Volume("pocket-id-data")
         .Network("backend")
+        .Secret("db_password", "./secrets/db_password")
+        .ComposedSecret("db_connection_string", "./secrets/db_connection_string", "postgres://postgres:{db_password}@postgres:5432/postgres")
         .Secret("encryption_key", "./secrets/encryption_key");
 
     /// <summary>notes-api on PostgreSQL: the database has no published port and sits on the backend network only;

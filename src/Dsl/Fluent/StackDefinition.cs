@@ -51,6 +51,12 @@ public sealed class StackDefinition : IEquatable<StackDefinition>
     public StackDefinition Secret(string name, string file) =>
         new(Spec with { Secrets = Spec.Secrets.Add(new SecretSpec(Validate.ComposeName(name, nameof(name)), Validate.NotEmpty(file, nameof(file)))) });
 
+    /// <summary>A secret whose value is <paramref name="template"/> with each <c>{NAME}</c> replaced by secret NAME's value,
+    /// for apps that take a whole connection URL but no separate password file. <c>--generate-secrets</c> writes it
+    /// from the secrets it names, so the two never disagree.</summary>
+    public StackDefinition ComposedSecret(string name, string file, string template) =>
+        new(Spec with { Secrets = Spec.Secrets.Add(new SecretSpec(Validate.ComposeName(name, nameof(name)), Validate.NotEmpty(file, nameof(file)), Validate.NotEmpty(template, nameof(template)))) });
+
     public bool Equals(StackDefinition? other) => other is not null && other.Spec.Equals(Spec);
 
     public override bool Equals(object? obj) => Equals(obj as StackDefinition);

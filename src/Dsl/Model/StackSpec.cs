@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
 namespace Distroless.Dsl.Model;
 
 public enum DependencyCondition
@@ -48,7 +52,43 @@ public sealed record ServiceSpec
 
 public sealed record NamedService(string Name, ServiceSpec Service);
 
-public sealed record SecretSpec(string Name, string File);
+/// <summary>A compose secret read from <paramref name="File"/>. A <paramref name="Template"/> composes its value from other
+/// secrets of the stack (<c>{NAME}</c> stands for secret NAME's value), e.g. a connection string carrying the database
+/// password, so one generated password serves both the database and the app that only reads a whole URL.</summary>
+public sealed record SecretSpec(string Name, string File, string? Template = null)
+{
+    /// <summary>The secrets the template names, in the order written.</summary>
+    public IEnumerable<string> Inputs()
+    {
+        if (Template is null)
+        {
+            yield break;
+        }
+
+        for (var start = Template.IndexOf('{'); start >= 0; start = Template.IndexOf('{', start + 1))
+        {
+            var end = Template.IndexOf('}', start + 1);
+            if (end < 0)
+            {
+                yield break;
+            }
+
+            yield return Template.Substring(start + 1, end - start - 1);
+        }
+    }
+
+    /// <summary>The template with every <c>{NAME}</c> replaced by <paramref name="valueOf"/>(NAME), taken verbatim.</summary>
+    public string Compose(Func<string, string> valueOf)
+    {
+        var value = Template ?? "";
+        foreach (var input in Inputs().Distinct())
+        {
+            value = value.Replace("{" + input + "}", valueOf(input));
+        }
+
+        return value;
+    }
+}
 
 public sealed record StackSpec
 {

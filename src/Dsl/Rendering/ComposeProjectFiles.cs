@@ -30,7 +30,13 @@ public static class ComposeProjectFiles
         {
             var users = spec.Services.Where(s => s.Service.Secrets.Contains(secret.Name)).Select(s => s.Name);
             readme.Append("- `").Append(secret.File).Append("` (`").Append(secret.Name).Append("`, read by ")
-                .Append(string.Join(", ", users)).Append(")\n");
+                .Append(string.Join(", ", users)).Append(")");
+            if (secret.Template is not null)
+            {
+                readme.Append(": `").Append(secret.Template).Append("`, each `{NAME}` replaced by that secret's value as written");
+            }
+
+            readme.Append('\n');
         }
 
         readme.Append("\nWrite a value with no trailing newline, readable by the services' non-root users (keep this folder 0700):\n\n")

@@ -89,6 +89,20 @@ public static class StackRules
                 yield return Unknown("Network", "Service '" + named.Name + "' joins network '" + network + "': declare it with .Network(\"" + network + "\") on the stack");
             }
         }
+
+        foreach (var composed in spec.Secrets.Where(s => s.Template is not null))
+        {
+            var inputs = composed.Inputs().ToList();
+            if (inputs.Count == 0)
+            {
+                yield return new SpecProblem(DslDiagnostics.InvalidArgument, "ComposedSecret", new[] { "Composed secret '" + composed.Name + "' names no secret: write {NAME} where secret NAME's value goes, or declare it with .Secret" });
+            }
+
+            foreach (var input in inputs.Where(i => !spec.Secrets.Any(s => s.Name == i && s.Template is null)))
+            {
+                yield return Unknown("ComposedSecret", "Composed secret '" + composed.Name + "' names '{" + input + "}': declare a plain secret with .Secret(\"" + input + "\", \"./secrets/" + input + "\") on the stack");
+            }
+        }
     }
 
     /// <summary>A volume source naming a stack volume rather than a host path.</summary>

@@ -59,6 +59,6 @@ internal static class CSharpLiterals
             String(d.Compose),
             Contract(d.Contract),
             Publish(d.DotnetPublish),
-            d.Secrets is { } secrets ? Array(Model + "SecretSpec", secrets.Select(s => "new " + Model + "SecretSpec(" + String(s.Name) + ", " + String(s.File) + ")")) : "null",
+            d.Secrets is { } secrets ? Array(Model + "SecretSpec", secrets.Select(s => "new " + Model + "SecretSpec(" + String(s.Name) + ", " + String(s.File) + ", " + String(s.Template) + ")")) : "null",
         }.Select(a => "                " + a)) + ")";
 }

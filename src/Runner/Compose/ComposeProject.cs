@@ -25,6 +25,8 @@ internal sealed class ComposeProject
 
     public string ComposeFile => Path.Combine(Directory, ComposeEmitter.FileName);
 
+    public Dsl.Model.EquatableArray<Dsl.Model.SecretSpec> Secrets => Stack.Definition.Secrets ?? Dsl.Model.EquatableArray<Dsl.Model.SecretSpec>.Empty;
+
     /// <summary>The compose project name: the stack's name, so up/down find the same containers, networks and volumes.</summary>
     public string Name => Stack.Name;
 
@@ -48,7 +50,7 @@ internal sealed class ComposeProject
             File.WriteAllText(path, file.Content, Utf8);
         }
 
-        var secrets = stack.Definition.Secrets ?? Dsl.Model.EquatableArray<Dsl.Model.SecretSpec>.Empty;
+        var secrets = project.Secrets;
         if (secrets.Any(s => IsInProject(s.File)))
         {
             var folder = Path.Combine(project.Directory, "secrets");
@@ -59,21 +61,34 @@ internal sealed class ComposeProject
             }
         }
 
-        var generated = secrets
-            .Where(s => generateSecrets && IsInProject(s.File) && !File.Exists(project.PathOf(s.File)))
-            .Select(s =>
+        if (!generateSecrets)
+        {
+            return (project, Array.Empty<string>());
+        }
+
+        // Plain secrets first: composed ones are written from their values, whether generated now or written by the user.
+        var missing = secrets.Where(s => IsInProject(s.File) && !File.Exists(project.PathOf(s.File))).ToList();
+        foreach (var secret in missing.Where(s => s.Template is null))
+        {
+            WriteSecret(project.PathOf(secret.File), Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant());
+        }
+
+        foreach (var composed in missing.Where(s => s.Template is not null))
+        {
+            var inputs = composed.Inputs().Select(name => secrets.First(s => s.Name == name)).ToList();
+            if (inputs.All(input => File.Exists(project.PathOf(input.File))))
             {
-                WriteSecret(project.PathOf(s.File), Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant());
-                return s.Name;
-            })
-            .ToArray();
-        return (project, generated);
+                var values = inputs.ToDictionary(input => input.Name, input => File.ReadAllText(project.PathOf(input.File)));
+                WriteSecret(project.PathOf(composed.File), composed.Compose(name => values[name]));
+            }
+        }
+
+        return (project, missing.Where(s => File.Exists(project.PathOf(s.File))).Select(s => s.Name).ToArray());
     }
 
     /// <summary>Secret files the compose file names that do not exist yet.</summary>
     public string[] MissingSecrets() =>
-        (Stack.Definition.Secrets ?? Dsl.Model.EquatableArray<Dsl.Model.SecretSpec>.Empty)
-        .Where(s => !File.Exists(PathOf(s.File)))
+        Secrets.Where(s => !File.Exists(PathOf(s.File)))
         .Select(s => s.File)
         .ToArray();
 

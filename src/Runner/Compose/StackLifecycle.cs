@@ -75,9 +75,11 @@ internal static class StackLifecycle
     public static void Report(ComposeProject project, string[] generated, TextWriter output)
     {
         output.WriteLine("Compose project " + project.Name + " in " + project.Directory);
-        foreach (var name in generated)
+        foreach (var secret in project.Secrets.Where(s => generated.Contains(s.Name)))
         {
-            output.WriteLine("  generated a random secret " + name + " (its value is not shown)");
+            output.WriteLine(secret.Template is null
+                ? "  generated a random secret " + secret.Name + " (its value is not shown)"
+                : "  wrote secret " + secret.Name + " from " + string.Join(", ", secret.Inputs().Distinct()) + " (its value is not shown)");
         }
 
         foreach (var file in project.MissingSecrets())

@@ -96,6 +96,18 @@ public class DiagnosticTests
             + " [Stack(\"s\")] public static StackDefinition S => Stack.Create().Service(\"a\", Service.Run(A)./*here*/DependsOnHealthy(\"db\")); }"
         },
         {
+            DslDiagnostics.UnknownReference.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"a\")] public static AppImage A => App.On(B).Entrypoint(\"/a\");\n"
+            + " [Stack(\"s\")] public static StackDefinition S => Stack.Create().Service(\"a\", Service.Run(A).Secret(\"url\"))\n"
+            + " ./*here*/ComposedSecret(\"url\", \"./secrets/url\", \"postgres://postgres:{db_pasword}@db/postgres\"); }"
+        },
+        {
+            DslDiagnostics.InvalidArgument.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"a\")] public static AppImage A => App.On(B).Entrypoint(\"/a\");\n"
+            + " [Stack(\"s\")] public static StackDefinition S => Stack.Create().Service(\"a\", Service.Run(A).Secret(\"url\"))\n"
+            + " ./*here*/ComposedSecret(\"url\", \"./secrets/url\", \"postgres://postgres:secret@db/postgres\"); }"
+        },
+        {
             DslDiagnostics.InvalidArgument.Id,
             "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"a\")] public static AppImage A => App.On(B).PublishDotnet(/*here*/\"/abs/Api.csproj\").Entrypoint(\"/app/api\"); }"
         },
