@@ -15,14 +15,23 @@ using Docker.DotNet;
 namespace Distroless.Dsl.Runner.Compose;
 
 /// <summary>Makes sure a stack's images exist on the engine for its platform: builds the missing ones (and what they
-/// build on, which the build cache makes cheap) through the same build pipeline as <c>build</c>.</summary>
+/// build on, which the build cache makes cheap) through the same build pipeline as <c>build</c>. With
+/// <paramref name="rebuild"/> it builds them all, so a changed definition or app source reaches the stack; the
+/// unchanged ones are cache hits.</summary>
 internal static class StackImages
 {
-    public static async Task EnsureAsync(EngineConnection engine, DefinitionCatalog catalog, CatalogEntry stack, TextWriter output, TextWriter error, CancellationToken cancellation)
+    public static async Task EnsureAsync(
+        EngineConnection engine, DefinitionCatalog catalog, CatalogEntry stack, bool rebuild, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         var missing = new List<string>();
         foreach (var name in stack.DependsOn)
         {
+            if (rebuild)
+            {
+                missing.Add(name);
+                continue;
+            }
+
             var image = catalog.FindImage(name)!;
             try
             {
@@ -40,7 +49,8 @@ internal static class StackImages
             return;
         }
 
-        output.WriteLine("Building what " + stack.Name + " misses for " + engine.HostPlatform + ": " + string.Join(", ", missing));
+        output.WriteLine((rebuild ? "Building the images of " : "Building what ") + stack.Name + (rebuild ? " for " : " misses for ")
+            + engine.HostPlatform + ": " + string.Join(", ", missing));
         await new BuilderImageBootstrap(engine, output).EnsureAsync(BuildStage.DebianBuilderImage, cancellation).ConfigureAwait(false);
         var plan = new BuildPlan(catalog);
         var progress = new BuildProgress(output);

@@ -16,7 +16,8 @@ internal static class StackLifecycle
     private const int LogLinesShown = 20;
 
     public static async Task<TimeSpan> UpAsync(
-        DefinitionCatalog catalog, CatalogEntry stack, string directory, bool generateSecrets, TimeSpan timeout, TextWriter output, TextWriter error, CancellationToken cancellation)
+        DefinitionCatalog catalog, CatalogEntry stack, string directory, bool generateSecrets, bool rebuild, TimeSpan timeout, TextWriter output, TextWriter error,
+        CancellationToken cancellation)
     {
         // Secrets first: a missing one is the user's to fix, before any build time is spent.
         var (project, generated) = ComposeProject.Write(stack, directory, generateSecrets);
@@ -29,7 +30,7 @@ internal static class StackLifecycle
         }
 
         using var engine = await EngineConnection.ConnectAsync(cancellation).ConfigureAwait(false);
-        await StackImages.EnsureAsync(engine, catalog, stack, output, error, cancellation).ConfigureAwait(false);
+        await StackImages.EnsureAsync(engine, catalog, stack, rebuild, output, error, cancellation).ConfigureAwait(false);
 
         var compose = await ComposeCli.FindAsync(cancellation).ConfigureAwait(false);
         output.WriteLine("Starting " + project.Name + " with " + compose.Description);

@@ -47,6 +47,13 @@ public class NotesStackTests
             Assert.Contains("Images of notes are present", again);
             Assert.Equal(text, await ReadNoteAsync(http, id));
 
+            // --build on the running stack: every image goes through the build again (unchanged: the cache), and the
+            // stack stays healthy on its data.
+            var rebuilt = Run("up", Project, "--out", directory, "--build", "--timeout", "180");
+            Assert.Contains("Building the images of notes for linux/amd64: notes-api, postgres", rebuilt);
+            Assert.Matches(@"Stack notes is healthy [0-9.]+ s after 'up'", rebuilt);
+            Assert.Equal(text, await ReadNoteAsync(http, id));
+
             Assert.Contains("its volumes removed", Run("down", Project, "--out", directory, "--volumes"));
             Assert.Empty(Listed("ps", "--all"));
             Assert.Empty(Listed("network", "ls"));
