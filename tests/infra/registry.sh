@@ -2,6 +2,7 @@
 # Installs and starts the registry the publish tests push to, when it is not there yet: Debian's docker-registry
 # (the CNCF distribution registry) on 127.0.0.1:5000 with htpasswd (bcrypt) auth, storage under $state/storage.
 # The test user is 'distroless'; its password is generated once into $state/password, where the tests read it.
+# Also installs docker-credential-pass (with pass and gpg), the credential helper the publish tests read from.
 # Needs root and apt. Idempotent: a registry already answering on 127.0.0.1:5000 is left as it is.
 # The engine treats 127.0.0.0/8 registries as insecure by default, so it pushes there over plain http.
 set -euo pipefail
@@ -15,6 +16,10 @@ status() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$address/
 missing=()
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+# A real docker credential helper for the publish test that reads credentials the way 'docker login' stores them.
+command -v docker-credential-pass >/dev/null 2>&1 || missing+=(golang-docker-credential-helpers)
+command -v pass >/dev/null 2>&1 || missing+=(pass)
+command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "registry.sh: installing ${missing[*]}"
   # The package's init script would start a registry on every interface with its own config: keep it from starting.

@@ -33,8 +33,8 @@ internal sealed class RegistryCredentials
 
 /// <summary>Finds registry credentials the way CI systems and the docker CLI hold them: first the environment
 /// (<c>DISTROLESS_REGISTRY_USERNAME</c>/<c>DISTROLESS_REGISTRY_PASSWORD</c>; for ghcr.io also
-/// <c>GITHUB_ACTOR</c>/<c>GITHUB_TOKEN</c>), then the docker config's <c>auths</c> (<c>$DOCKER_CONFIG/config.json</c>,
-/// else <c>~/.docker/config.json</c>). None found means anonymous access.</summary>
+/// <c>GITHUB_ACTOR</c>/<c>GITHUB_TOKEN</c>), then the docker config (<c>$DOCKER_CONFIG/config.json</c>, else
+/// <c>~/.docker/config.json</c>): its <c>auths</c>, then its credential helpers. None found means anonymous access.</summary>
 internal static class CredentialLookup
 {
     public const string UsernameVariable = "DISTROLESS_REGISTRY_USERNAME";
@@ -139,8 +139,7 @@ internal static class CredentialLookup
 
             if (HelperFor(root, registry) is { } helper)
             {
-                throw new RunnerException("the credentials for " + registry + " are in the docker credential helper '" + helper
-                                          + "', which publish does not read: set " + UsernameVariable + " and " + PasswordVariable);
+                return CredentialHelper.Get(helper.Name, helper.ServerAddress);
             }
         }
 
@@ -161,7 +160,9 @@ internal static class CredentialLookup
         return slash >= 0 ? host.Substring(0, slash) : host;
     }
 
-    private static string? HelperFor(JsonElement root, string registry)
+    /// <summary>The credential helper the docker CLI would ask for <paramref name="registry"/>, and the server address
+    /// it stored the credentials under: a <c>credHelpers</c> entry, else the <c>credsStore</c>.</summary>
+    private static (string Name, string ServerAddress)? HelperFor(JsonElement root, string registry)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -172,17 +173,24 @@ internal static class CredentialLookup
         {
             foreach (var helper in helpers.EnumerateObject())
             {
-                if (string.Equals(HostOf(helper.Name), registry, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(HostOf(helper.Name), registry, StringComparison.OrdinalIgnoreCase) && helper.Value.ValueKind == JsonValueKind.String
+                    && helper.Value.GetString() is { Length: > 0 } name)
                 {
-                    return helper.Value.GetString();
+                    return (name, helper.Name);
                 }
             }
         }
 
-        // With a credsStore, 'docker login' leaves an empty auths entry: only a registry logged in to is in the store.
-        var loggedIn = root.TryGetProperty("auths", out var auths) && auths.ValueKind == JsonValueKind.Object
-                       && auths.EnumerateObject().Any(a => string.Equals(HostOf(a.Name), registry, StringComparison.OrdinalIgnoreCase));
-        return loggedIn && Text(root, "credsStore") is { Length: > 0 } store ? store : null;
+        if (Text(root, "credsStore") is not { Length: > 0 } store)
+        {
+            return null;
+        }
+
+        // 'docker login' leaves an empty auths entry under the address it stored the credentials for.
+        var key = root.TryGetProperty("auths", out var auths) && auths.ValueKind == JsonValueKind.Object
+            ? auths.EnumerateObject().Select(a => a.Name).FirstOrDefault(a => string.Equals(HostOf(a), registry, StringComparison.OrdinalIgnoreCase))
+            : null;
+        return (store, key ?? registry);
     }
 
     private static string? Text(JsonElement element, string name) =>

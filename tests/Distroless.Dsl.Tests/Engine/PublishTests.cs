@@ -26,6 +26,7 @@ namespace Distroless.Dsl.Tests.Engine;
 /// of the test's own. The runner runs as a process, so its credentials come from its environment as a user's would.</summary>
 [Trait("Category", "Engine")]
 [Collection("Engine")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // engine tests run on Linux
 public class PublishTests
 {
     private const string Registry = "127.0.0.1:5000";
@@ -45,23 +46,55 @@ public class PublishTests
 
     private static (int Exit, string Output, string Error) Publish(string password, params string[] args)
     {
+        // No docker config and no GitHub token leak in from the machine: the environment variables are the only source.
+        var emptyConfig = Directory.CreateTempSubdirectory("distroless-docker-config").FullName;
+        try
+        {
+            return RunPublish(environment =>
+            {
+                environment["DOCKER_CONFIG"] = emptyConfig;
+                environment["DISTROLESS_REGISTRY_USERNAME"] = User;
+                environment["DISTROLESS_REGISTRY_PASSWORD"] = password;
+            }, args);
+        }
+        finally
+        {
+            Directory.Delete(emptyConfig, recursive: true);
+        }
+    }
+
+    private static (int Exit, string Output, string Error) RunPublish(Action<System.Collections.Generic.IDictionary<string, string?>> environment, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "Distroless.Dsl.Runner.dll"), "publish" }.Concat(args))
         {
             start.ArgumentList.Add(argument);
         }
 
-        // No docker config and no GitHub token leak in from the machine: the environment variables are the only source.
-        var emptyConfig = Directory.CreateTempSubdirectory("distroless-docker-config").FullName;
-        start.Environment["DOCKER_CONFIG"] = emptyConfig;
-        start.Environment.Remove("GITHUB_TOKEN");
-        start.Environment["DISTROLESS_REGISTRY_USERNAME"] = User;
-        start.Environment["DISTROLESS_REGISTRY_PASSWORD"] = password;
+        foreach (var name in new[] { "GITHUB_TOKEN", "DISTROLESS_REGISTRY_USERNAME", "DISTROLESS_REGISTRY_PASSWORD" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        environment(start.Environment);
+        return Tool(start, stdin: null);
+    }
+
+    private static (int Exit, string Output, string Error) Tool(ProcessStartInfo start, string? stdin)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = stdin is not null;
         using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        Directory.Delete(emptyConfig, recursive: true);
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
@@ -149,6 +182,66 @@ public class PublishTests
         Assert.Equal(HttpStatusCode.NotFound, list.StatusCode);
         using var tags = await http.GetAsync("v2/" + ns + "/base/tags/list");
         Assert.Equal(HttpStatusCode.NotFound, tags.StatusCode);
+    }
+
+    [Fact]
+    public async Task Reads_the_password_from_the_docker_credential_helper_the_docker_config_names()
+    {
+        // A real helper (Debian's docker-credential-pass over pass and gpg, installed by tests/infra/registry.sh) in a
+        // private GNUPGHOME and password store, with the config 'docker login' leaves when a credsStore is set.
+        var password = Password();
+        var home = Directory.CreateTempSubdirectory("distroless-credential-helper").FullName;
+        var gnupg = Directory.CreateDirectory(Path.Combine(home, "gnupg")).FullName;
+        File.SetUnixFileMode(gnupg, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var dockerConfig = Directory.CreateDirectory(Path.Combine(home, "docker")).FullName;
+        File.WriteAllText(Path.Combine(dockerConfig, "config.json"), "{\"auths\":{\"" + Registry + "\":{}},\"credsStore\":\"pass\"}");
+        void Isolated(System.Collections.Generic.IDictionary<string, string?> environment)
+        {
+            environment["GNUPGHOME"] = gnupg;
+            environment["PASSWORD_STORE_DIR"] = Path.Combine(home, "password-store");
+        }
+
+        (int Exit, string Output, string Error) Step(string program, string? stdin, params string[] args)
+        {
+            var start = new ProcessStartInfo(program);
+            foreach (var argument in args)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            Isolated(start.Environment);
+            var result = Tool(start, stdin);
+            Assert.True(result.Exit == 0, program + " " + string.Join(" ", args) + " failed: " + result.Error);
+            return result;
+        }
+
+        try
+        {
+            Step("gpg", null, "--batch", "--passphrase", "", "--quick-gen-key", "distroless test <test@localhost>", "default", "default", "never");
+            Step("pass", null, "init", "test@localhost");
+            Step("docker-credential-pass", JsonSerializer.Serialize(new { ServerURL = Registry, Username = User, Secret = password }), "store");
+            var ns = FreshNamespace("helper");
+
+            var (exit, output, error) = RunPublish(environment =>
+            {
+                Isolated(environment);
+                environment["DOCKER_CONFIG"] = dockerConfig;
+            }, "base", "--registry", Registry, "--namespace", ns);
+
+            Assert.True(exit == 0, output + error);
+            Assert.Contains("Registry " + Registry + " accepts " + User + " (from docker-credential-pass)", output);
+            Assert.DoesNotContain(password, output + error);
+            using var http = RegistryApi(password);
+            using var list = await GetManifestAsync(http, HttpMethod.Get, ns + "/base", GeneratedCatalog.Catalog.FindImage("base")!.Version, ManifestList);
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        }
+        finally
+        {
+            var stopAgent = new ProcessStartInfo("gpgconf", "--kill gpg-agent");
+            Isolated(stopAgent.Environment);
+            Tool(stopAgent, null);
+            Directory.Delete(home, recursive: true);
+        }
     }
 
     [Fact]

@@ -97,17 +97,30 @@ public class PublishingTests
     }
 
     [Fact]
-    public void Home_docker_config_is_the_default_and_a_credential_helper_is_named()
+    public void Home_docker_config_is_the_default_and_a_missing_credential_helper_is_named()
     {
         var home = Directory.CreateTempSubdirectory("distroless-home").FullName;
         Directory.CreateDirectory(Path.Combine(home, ".docker"));
-        File.WriteAllText(Path.Combine(home, ".docker", "config.json"), "{\"auths\":{\"ghcr.io\":{}},\"credsStore\":\"desktop\"}");
+        File.WriteAllText(Path.Combine(home, ".docker", "config.json"), "{\"auths\":{\"ghcr.io\":{}},\"credsStore\":\"no-such-helper\"}");
 
         var e = Assert.Throws<RunnerException>(() => CredentialLookup.Find("ghcr.io", Env(("HOME", home))));
-        Assert.Equal("the credentials for ghcr.io are in the docker credential helper 'desktop', which publish does not read: "
-                     + "set DISTROLESS_REGISTRY_USERNAME and DISTROLESS_REGISTRY_PASSWORD", e.Message);
-        Assert.Null(CredentialLookup.Find("127.0.0.1:5000", Env(("HOME", home)))); // not logged in there: anonymous
+        Assert.Equal("the docker config keeps the credentials for ghcr.io in the credential helper 'no-such-helper', but "
+                     + "docker-credential-no-such-helper is not on PATH: install it, or set DISTROLESS_REGISTRY_USERNAME and DISTROLESS_REGISTRY_PASSWORD", e.Message);
         Directory.Delete(home, true);
+    }
+
+    [Fact]
+    public void A_credential_helper_answer_gives_credentials_and_never_echoes_what_it_could_not_read()
+    {
+        var found = CredentialHelper.Parse("{\"ServerURL\":\"ghcr.io\",\"Username\":\"octocat\",\"Secret\":\"s3cret\"}", "docker-credential-pass", "ghcr.io")!;
+        Assert.Equal(("octocat", "s3cret", "docker-credential-pass"), (found.Username, found.Password, found.Source));
+        Assert.Null(CredentialHelper.Parse("{\"ServerURL\":\"ghcr.io\",\"Username\":\"\",\"Secret\":\"\"}", "docker-credential-pass", "ghcr.io"));
+
+        var token = Assert.Throws<RunnerException>(() => CredentialHelper.Parse("{\"Username\":\"<token>\",\"Secret\":\"refresh-s3cret\"}", "docker-credential-x", "ghcr.io"));
+        Assert.Contains("identity token", token.Message);
+        Assert.DoesNotContain("refresh-s3cret", token.Message);
+        var garbled = Assert.Throws<RunnerException>(() => CredentialHelper.Parse("s3cret-not-json", "docker-credential-x", "ghcr.io"));
+        Assert.DoesNotContain("s3cret", garbled.Message);
     }
 
     [Fact]
