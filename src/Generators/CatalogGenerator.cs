@@ -103,9 +103,7 @@ public sealed class CatalogGenerator : IIncrementalGenerator
             return null;
         }
 
-        // Line endings as committed on any OS: generated output is byte-for-byte deterministic.
-        var text = file.GetText(ct)?.ToString().Replace("\r\n", "\n") ?? "";
-        return new GeneratedFile(path.Replace('\\', '/'), text);
+        return BuildContextSources.Source(path, file.GetText(ct)?.ToString() ?? "");
     }
 
     private static bool IsMember(SyntaxNode node, System.Threading.CancellationToken _) =>

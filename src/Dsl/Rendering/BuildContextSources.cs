@@ -19,6 +19,10 @@ public static class BuildContextSources
         spec.Stages.SelectMany(s => s.ContextCopies).Select(c => c.From).Distinct()
             .OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray();
 
+    /// <summary>A context source file as the catalog carries it: '/' in its path and '\n' line endings whatever the OS
+    /// checked it out with, so generated output stays byte-for-byte deterministic.</summary>
+    public static GeneratedFile Source(string path, string text) => new(path.Replace('\\', '/'), text.Replace("\r\n", "\n"));
+
     /// <summary>Adds the files to the rendered image's build context, keeping the context files ordered by path.</summary>
     public static RenderedDefinition Attach(RenderedDefinition rendered, IEnumerable<GeneratedFile> files) =>
         rendered with

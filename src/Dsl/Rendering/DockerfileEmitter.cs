@@ -14,7 +14,10 @@ public sealed record ImageArtifacts(string Dockerfile, EquatableArray<GeneratedF
 public static class DockerfileEmitter
 {
     /// <summary>Per-platform tags are NAME:VERSION-ARCH, so a child image finds its parent for the platform it builds.</summary>
-    public static string PlatformTag(ImageRef image, string arch) => image.Reference + "-" + arch;
+    public static string PlatformTag(ImageRef image, string arch) => image.Name + ":" + PlatformVersion(image.Version, arch);
+
+    /// <summary>The tag part of a per-platform tag, VERSION-ARCH; the registry holds each platform's image under it too.</summary>
+    public static string PlatformVersion(string version, string arch) => version + "-" + arch;
 
     public static ImageArtifacts Render(ImageRef identity, ImageSpec spec, string definedBy)
     {

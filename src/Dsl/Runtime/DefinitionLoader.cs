@@ -60,9 +60,8 @@ public static class DefinitionLoader
         {
             var spec = value.Spec.Parent is null ? value.Spec : value.Spec with { Parent = Resolve(value.Spec.Parent) };
             ThrowOnProblems(ImageRules.Check(identity.Name, spec));
-            var sources = BuildContextSources.Required(spec).Select(path =>
-                new GeneratedFile(path, readContextFile?.Invoke(path)?.Replace("\r\n", "\n")
-                    ?? throw new DslException(DslDiagnostics.UnknownReference, "from", BuildContextSources.Missing(path))));
+            var sources = BuildContextSources.Required(spec).Select(path => BuildContextSources.Source(path, readContextFile?.Invoke(path)
+                ?? throw new DslException(DslDiagnostics.UnknownReference, "from", BuildContextSources.Missing(path))));
             rendered.Add(BuildContextSources.Attach(DefinitionRenderer.RenderImage(identity, spec, definedBy), sources));
             parents[identity.Name] = (spec.User is null ? null : DefinitionRenderer.UserAndGroup(spec.User), spec.Parent?.Name);
         }

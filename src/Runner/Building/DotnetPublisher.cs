@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Distroless.Dsl.Catalog;
 using Distroless.Dsl.Model;
 using Distroless.Dsl.Runner.Catalog;
+using Distroless.Dsl.Runner.Processes;
 
 namespace Distroless.Dsl.Runner.Building;
 
@@ -26,6 +27,12 @@ internal sealed class DotnetPublisher
     }
 
     private const int LogLinesShown = 30;
+
+    private static readonly Dictionary<string, string> SdkEnvironment = new()
+    {
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        ["DOTNET_NOLOGO"] = "1",
+    };
 
     // Publishes of one project for two RIDs would race on its obj/ folder: one at a time.
     private static readonly SemaphoreSlim Gate = new(1, 1);
@@ -53,11 +60,11 @@ internal sealed class DotnetPublisher
             arguments[1] = project;
             _progress.Line(image.Name, platform, "dotnet " + string.Join(" ", arguments.Select(a => a == project ? publish.Project : a == output ? "publish/" + arch : a)));
             var clock = Stopwatch.StartNew();
-            var (exitCode, log) = await RunAsync("dotnet", arguments, cancellation).ConfigureAwait(false);
+            var (exitCode, log) = await ExternalProgram.RunAsync("dotnet", arguments, SdkEnvironment, cancellation).ConfigureAwait(false);
             if (exitCode != 0)
             {
                 throw new PublishFailed("dotnet publish of " + publish.Project + " for " + DotnetPublishSpec.RuntimeIdentifier(arch) + " failed (exit " + exitCode + ")",
-                    log.Skip(Math.Max(0, log.Count - LogLinesShown)).ToList());
+                    log.TakeLast(LogLinesShown).ToList());
             }
 
             var bytes = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
@@ -85,36 +92,5 @@ internal sealed class DotnetPublisher
         }
 
         throw new RunnerException("cannot find " + relativePath + " in " + start + " or above it: run the runner inside the repository that holds it");
-    }
-
-    private static async Task<(int ExitCode, List<string> Log)> RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellation)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        var log = new List<string>();
-        using var process = Process.Start(start) ?? throw new RunnerException("could not start " + program);
-        process.OutputDataReceived += (_, e) => Add(e.Data);
-        process.ErrorDataReceived += (_, e) => Add(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
-        return (process.ExitCode, log);
-
-        void Add(string? line)
-        {
-            if (line is not null)
-            {
-                lock (log)
-                {
-                    log.Add(line);
-                }
-            }
-        }
     }
 }

@@ -42,7 +42,7 @@ internal sealed class ImageBuilder
 
     public static string Arch(string platform) => platform.Substring(platform.IndexOf('/') + 1);
 
-    public static string PlatformTag(CatalogEntry image, string platform) => image.Reference + "-" + Arch(platform);
+    public static string PlatformTag(CatalogEntry image, string platform) => image.Name + ":" + DockerfileEmitter.PlatformVersion(image.Version, Arch(platform));
 
     public async Task<BuildOutcome> BuildAsync(CatalogEntry image, string platform, bool noCache, CancellationToken cancellation)
     {

@@ -21,21 +21,14 @@ internal static class BuildCommand
         var platforms = new Option<string[]>("--platform") { Description = "Build only these platforms (default: each image's own).", AllowMultipleArgumentsPerToken = true };
         var builder = new Option<BuilderKind>("--builder") { Description = "BuildKit, the classic builder, or auto (BuildKit where the engine offers it).", DefaultValueFactory = _ => BuilderKind.Auto };
         var noCache = new Option<bool>("--no-cache") { Description = "Ignore the engine's build cache." };
-        var parallel = new Option<int>("--parallel") { Description = "How many image builds run at once.", DefaultValueFactory = _ => Math.Max(2, Environment.ProcessorCount) };
+        var parallel = new Option<int>("--parallel") { Description = "How many image builds run at once.", DefaultValueFactory = _ => BuildBeforeUse.DefaultParallelism };
         var command = new Command("build", "Build images (and what they build on) on the Docker engine, per platform, with no emulation.")
         {
             names, platforms, builder, noCache, parallel,
         };
         command.SetAction(async (result, cancellation) =>
         {
-            var wanted = result.GetValue(platforms);
-            foreach (var platform in wanted ?? Array.Empty<string>())
-            {
-                if (!Dsl.Rules.Validate.SupportedPlatforms.Contains(platform))
-                {
-                    throw new RunnerException("Unknown platform '" + platform + "': use " + string.Join(" or ", Dsl.Rules.Validate.SupportedPlatforms));
-                }
-            }
+            var wanted = PlatformArguments.Check(result.GetValue(platforms));
 
             var plan = new BuildPlan(lookup.Catalog);
             var images = plan.Resolve(result.GetValue(names)!);
@@ -47,7 +40,7 @@ internal static class BuildCommand
             using (var progress = BuildProgress.For(output))
             {
                 results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress), progress, images,
-                    wanted is { Length: > 0 } ? wanted : null, result.GetValue(noCache), result.GetValue(parallel), cancellation);
+                    wanted, result.GetValue(noCache), result.GetValue(parallel), cancellation);
             }
 
             output.WriteLine();

@@ -4,8 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using Distroless.Dsl.Rendering;
-using Distroless.Dsl.Runner.Bootstrap;
 using Distroless.Dsl.Runner.Building;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
@@ -47,14 +45,7 @@ internal static class PublishCommand
                 throw new RunnerException("--namespace takes lowercase path components such as 'acme' or 'acme/images', not '" + space + "'");
             }
 
-            var wanted = result.GetValue(platforms) is { Length: > 0 } p ? p : null;
-            foreach (var platform in wanted ?? Array.Empty<string>())
-            {
-                if (!Dsl.Rules.Validate.SupportedPlatforms.Contains(platform))
-                {
-                    throw new RunnerException("Unknown platform '" + platform + "': use " + string.Join(" or ", Dsl.Rules.Validate.SupportedPlatforms));
-                }
-            }
+            var wanted = PlatformArguments.Check(result.GetValue(platforms));
 
             var images = result.GetValue(names)!.Distinct(StringComparer.Ordinal).Select(lookup.Image).ToList();
             var targets = images.Select(i => new PublishTarget(i, i.Platforms.Where(pl => wanted is null || wanted.Contains(pl)).ToList())).ToList();
@@ -79,25 +70,7 @@ internal static class PublishCommand
                 output.WriteLine("Registry " + host + " accepts " + (credentials?.ToString() ?? "anonymous access"));
 
                 using var engine = await EngineConnection.ConnectAsync(cancellation);
-                await new BuilderImageBootstrap(engine, output).EnsureAsync(BuildStage.DebianBuilderImage, cancellation);
-                var plan = new BuildPlan(lookup.Catalog);
-                var progress = new BuildProgress(output);
-                var built = await plan.RunAsync(engine, new ImageBuilder(engine, BuilderKind.Auto, progress), progress,
-                    plan.Resolve(images.Select(i => i.Name)), wanted, noCache: false, Math.Max(2, Environment.ProcessorCount), cancellation);
-                var failed = built.Where(b => b.Status != "built").ToList();
-                if (failed.Count > 0)
-                {
-                    foreach (var failure in failed.Where(f => f.Outcome is not null))
-                    {
-                        error.WriteLine("--- " + failure.Image + " " + failure.Platform + ": " + failure.Outcome!.FailedStep);
-                        foreach (var line in failure.Outcome.FailedLog)
-                        {
-                            error.WriteLine("    " + line);
-                        }
-                    }
-
-                    throw new RunnerException("nothing was pushed: " + string.Join("; ", failed.Select(f => f.Image + " " + f.Platform + " " + f.Status + ": " + f.Reason)));
-                }
+                await BuildBeforeUse.RunAsync(engine, lookup.Catalog, images.Select(i => i.Name), wanted, "nothing was pushed", output, error, cancellation);
 
                 var publisher = new ImagePublisher(engine, client, credentials, scrubber, output);
                 foreach (var image in await publisher.PublishAsync(targets, space, result.GetValue(dateTag), DateTimeOffset.UtcNow, cancellation))

@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Runner.Catalog;
+using Distroless.Dsl.Runner.Processes;
 
 namespace Distroless.Dsl.Runner.Compose;
 
@@ -50,32 +50,6 @@ internal sealed class ComposeCli
     public Task<(int ExitCode, IReadOnlyList<string> Output)> RunAsync(ComposeProject project, IEnumerable<string> arguments, CancellationToken cancellation) =>
         RunAsync(new[] { "--project-name", project.Name, "--project-directory", project.Directory, "--file", project.ComposeFile }.Concat(arguments), cancellation);
 
-    private async Task<(int ExitCode, IReadOnlyList<string> Output)> RunAsync(IEnumerable<string> arguments, CancellationToken cancellation)
-    {
-        var start = new ProcessStartInfo(_program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in _prefix.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var lines = new List<string>();
-        using var process = Process.Start(start) ?? throw new RunnerException("could not start " + _program);
-        process.OutputDataReceived += (_, e) => Add(e.Data);
-        process.ErrorDataReceived += (_, e) => Add(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
-        return (process.ExitCode, lines);
-
-        void Add(string? line)
-        {
-            if (line is not null)
-            {
-                lock (lines)
-                {
-                    lines.Add(line);
-                }
-            }
-        }
-    }
+    private Task<(int ExitCode, IReadOnlyList<string> Output)> RunAsync(IEnumerable<string> arguments, CancellationToken cancellation) =>
+        ExternalProgram.RunAsync(_program, _prefix.Concat(arguments), environment: null, cancellation);
 }

@@ -10,7 +10,13 @@ using Docker.DotNet.Models;
 namespace Distroless.Dsl.Runner.Compose;
 
 /// <summary>One service's container state as the engine reports it.</summary>
-internal sealed record ServiceState(string Service, string ContainerId, string State, string Health, string LastProbeOutput, long RestartCount);
+internal sealed record ServiceState(string Service, string ContainerId, string State, string Health, string LastProbeOutput, long RestartCount)
+{
+    /// <summary>State and health as one would say them, e.g. "running, healthy" or "exited".</summary>
+    public string Condition => State + (Health.Length > 0 ? ", " + Health : "");
+
+    public bool IsReady => State == "running" && Health is "" or "healthy";
+}
 
 /// <summary>Waits, through the Engine API, until every container of a compose project that has a health check is
 /// healthy (and the others run). A container that stops, or a timeout, ends the wait with the culprits named.</summary>
@@ -20,7 +26,7 @@ internal static class HealthWait
     private const string ServiceLabel = "com.docker.compose.service";
     private const int CrashLoopRestarts = 3;
 
-    public static async Task<(bool Healthy, IReadOnlyList<ServiceState> States, TimeSpan Elapsed)> WaitAsync(
+    public static async Task<(bool Healthy, IReadOnlyList<ServiceState> States)> WaitAsync(
         EngineConnection engine, string project, TimeSpan timeout, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
@@ -28,23 +34,21 @@ internal static class HealthWait
         while (clock.Elapsed < timeout)
         {
             states = await StatesAsync(engine, project, cancellation).ConfigureAwait(false);
-            if (states.Count > 0 && states.All(IsReady))
+            if (states.Count > 0 && states.All(s => s.IsReady))
             {
-                return (true, states, clock.Elapsed);
+                return (true, states);
             }
 
             if (states.Any(s => s.State is "exited" or "dead" || s.RestartCount >= CrashLoopRestarts))
             {
-                return (false, states, clock.Elapsed); // stopped or crash-looping: waiting longer cannot help
+                return (false, states); // stopped or crash-looping: waiting longer cannot help
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation).ConfigureAwait(false);
         }
 
-        return (false, states, clock.Elapsed);
+        return (false, states);
     }
-
-    public static bool IsReady(ServiceState state) => state.State == "running" && state.Health is "" or "healthy";
 
     /// <summary>Every container of the project (running or not), by service name.</summary>
     public static async Task<IReadOnlyList<ServiceState>> StatesAsync(EngineConnection engine, string project, CancellationToken cancellation)

@@ -1,12 +1,9 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Catalog;
-using Distroless.Dsl.Rendering;
-using Distroless.Dsl.Runner.Bootstrap;
 using Distroless.Dsl.Runner.Building;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
@@ -23,19 +20,27 @@ internal static class StackImages
     public static async Task EnsureAsync(
         EngineConnection engine, DefinitionCatalog catalog, CatalogEntry stack, bool rebuild, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
+        var toBuild = rebuild ? stack.DependsOn.ToList() : await MissingAsync(engine, catalog, stack, cancellation).ConfigureAwait(false);
+        if (toBuild.Count == 0)
+        {
+            output.WriteLine("Images of " + stack.Name + " are present: " + string.Join(", ", stack.DependsOn));
+            return;
+        }
+
+        output.WriteLine((rebuild ? "Building the images of " + stack.Name + " for " : "Building what " + stack.Name + " misses for ")
+            + engine.HostPlatform + ": " + string.Join(", ", toBuild));
+        await BuildBeforeUse.RunAsync(engine, catalog, toBuild, new[] { engine.HostPlatform }, "could not build the images of " + stack.Name,
+            output, error, cancellation).ConfigureAwait(false);
+    }
+
+    private static async Task<List<string>> MissingAsync(EngineConnection engine, DefinitionCatalog catalog, CatalogEntry stack, CancellationToken cancellation)
+    {
         var missing = new List<string>();
         foreach (var name in stack.DependsOn)
         {
-            if (rebuild)
-            {
-                missing.Add(name);
-                continue;
-            }
-
-            var image = catalog.FindImage(name)!;
             try
             {
-                await engine.Client.Images.InspectImageAsync(image.Reference, cancellation).ConfigureAwait(false);
+                await engine.Client.Images.InspectImageAsync(catalog.FindImage(name)!.Reference, cancellation).ConfigureAwait(false);
             }
             catch (DockerImageNotFoundException)
             {
@@ -43,33 +48,6 @@ internal static class StackImages
             }
         }
 
-        if (missing.Count == 0)
-        {
-            output.WriteLine("Images of " + stack.Name + " are present: " + string.Join(", ", stack.DependsOn));
-            return;
-        }
-
-        output.WriteLine((rebuild ? "Building the images of " : "Building what ") + stack.Name + (rebuild ? " for " : " misses for ")
-            + engine.HostPlatform + ": " + string.Join(", ", missing));
-        await new BuilderImageBootstrap(engine, output).EnsureAsync(BuildStage.DebianBuilderImage, cancellation).ConfigureAwait(false);
-        var plan = new BuildPlan(catalog);
-        var progress = new BuildProgress(output);
-        var results = await plan.RunAsync(engine, new ImageBuilder(engine, BuilderKind.Auto, progress), progress, plan.Resolve(missing),
-            new[] { engine.HostPlatform }, noCache: false, parallelism: Math.Max(2, Environment.ProcessorCount), cancellation).ConfigureAwait(false);
-        var failed = results.Where(r => r.Status != "built").ToList();
-        foreach (var failure in failed.Where(f => f.Outcome is not null))
-        {
-            error.WriteLine("--- " + failure.Image + " " + failure.Platform + ": " + failure.Outcome!.FailedStep);
-            foreach (var line in failure.Outcome.FailedLog)
-            {
-                error.WriteLine("    " + line);
-            }
-        }
-
-        if (failed.Count > 0)
-        {
-            throw new RunnerException("could not build the images of " + stack.Name + ": "
-                + string.Join("; ", failed.Select(f => f.Image + " " + f.Platform + " " + f.Status + ": " + f.Reason)));
-        }
+        return missing;
     }
 }

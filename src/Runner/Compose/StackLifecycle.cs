@@ -37,17 +37,18 @@ internal static class StackLifecycle
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await RunAsync(compose, project, new[] { "up", "--detach" }, output, cancellation).ConfigureAwait(false);
 
-        var (healthy, states, _) = await HealthWait.WaitAsync(engine, project.Name, timeout, cancellation).ConfigureAwait(false);
+        var (healthy, states) = await HealthWait.WaitAsync(engine, project.Name, timeout, cancellation).ConfigureAwait(false);
         foreach (var state in states)
         {
-            output.WriteLine("  " + state.Service.PadRight(16) + state.State + (state.Health.Length > 0 ? ", " + state.Health : ""));
+            output.WriteLine("  " + state.Service.PadRight(16) + state.Condition);
         }
 
         if (!healthy)
         {
-            foreach (var state in states.Where(s => !HealthWait.IsReady(s)))
+            var unready = states.Where(s => !s.IsReady).ToList();
+            foreach (var state in unready)
             {
-                error.WriteLine("--- " + state.Service + " is " + state.State + (state.Health.Length > 0 ? ", " + state.Health : "")
+                error.WriteLine("--- " + state.Service + " is " + state.Condition
                     + (state.LastProbeOutput.Length > 0 ? "; last health check: " + state.LastProbeOutput : "") + "; its last log lines:");
                 foreach (var line in await HealthWait.LastLogLinesAsync(engine, state.ContainerId, LogLinesShown, cancellation).ConfigureAwait(false))
                 {
@@ -55,7 +56,7 @@ internal static class StackLifecycle
                 }
             }
 
-            var culprits = states.Where(s => !HealthWait.IsReady(s)).Select(s => s.Service + " (" + s.State + (s.Health.Length > 0 ? ", " + s.Health : "") + ")");
+            var culprits = unready.Select(s => s.Service + " (" + s.Condition + ")");
             throw new RunnerException(states.Count == 0
                 ? "stack " + project.Name + " started no containers"
                 : "stack " + project.Name + " is not healthy after " + Seconds(clock.Elapsed) + ": " + string.Join(", ", culprits));

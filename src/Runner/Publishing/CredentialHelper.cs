@@ -75,8 +75,8 @@ internal static class CredentialHelper
         try
         {
             using var document = JsonDocument.Parse(json);
-            username = Text(document.RootElement, "Username");
-            secret = Text(document.RootElement, "Secret");
+            username = CredentialLookup.Text(document.RootElement, "Username");
+            secret = CredentialLookup.Text(document.RootElement, "Secret");
         }
         catch (JsonException)
         {
@@ -98,7 +98,4 @@ internal static class CredentialHelper
 
         return new RegistryCredentials(username ?? "", secret!, program);
     }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -1,5 +1,4 @@
 using System;
-using Distroless.Dsl.Runner.Catalog;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -7,7 +6,9 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Catalog;
+using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Runner.Building;
+using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -109,7 +110,7 @@ internal sealed class ImagePublisher
         return published;
     }
 
-    private static string ChildTag(CatalogEntry image, string platform) => image.Version + "-" + ImageBuilder.Arch(platform);
+    private static string ChildTag(CatalogEntry image, string platform) => DockerfileEmitter.PlatformVersion(image.Version, ImageBuilder.Arch(platform));
 
     private async Task<(PushOutcome Outcome, ImageInspectResponse? Image)> PushAsync(CatalogEntry image, string platform, string? ns, CancellationToken cancellation)
     {

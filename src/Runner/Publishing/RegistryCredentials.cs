@@ -1,10 +1,10 @@
 using System;
-using Distroless.Dsl.Runner.Catalog;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using Distroless.Dsl.Runner.Catalog;
 
 namespace Distroless.Dsl.Runner.Publishing;
 
@@ -193,6 +193,7 @@ internal static class CredentialLookup
         return (store, key ?? registry);
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>A string property of a JSON object; null when absent, not a string, or <paramref name="element"/> is no object.</summary>
+    public static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

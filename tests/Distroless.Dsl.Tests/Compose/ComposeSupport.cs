@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using Distroless.Dsl.Catalog;
+using Distroless.Dsl.Tests.Support;
 
 namespace Distroless.Dsl.Tests.Compose;
 
@@ -18,7 +19,7 @@ internal static class ComposeSupport
 
     public static (int Exit, string Output) Program(string program, IEnumerable<string> arguments, string? directory = null)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program);
         if (directory is not null)
         {
             start.WorkingDirectory = directory;
@@ -29,11 +30,8 @@ internal static class ComposeSupport
             start.ArgumentList.Add(argument);
         }
 
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        var (exit, output, error) = ProgramRun.Run(start);
+        return (exit, output + error);
     }
 
     public static string TempDirectory(string name)

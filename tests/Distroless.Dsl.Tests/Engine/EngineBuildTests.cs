@@ -7,6 +7,7 @@ using Distroless.Dsl.Catalog;
 using Distroless.Dsl.Generated;
 using Distroless.Dsl.Model;
 using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Tests.Support;
 using Xunit;
 
 namespace Distroless.Dsl.Tests.Engine;
@@ -141,19 +142,16 @@ public class EngineUnreachableTests
     public void An_unreachable_engine_gives_one_line_and_a_non_zero_exit()
     {
         var runner = Path.Combine(AppContext.BaseDirectory, "Distroless.Dsl.Runner.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet");
         foreach (var argument in new[] { "exec", runner, "build", "base" })
         {
             start.ArgumentList.Add(argument);
         }
 
         start.Environment["DOCKER_HOST"] = "unix:///nonexistent/docker.sock";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
+        var (exit, stdout, stderr) = ProgramRun.Run(start);
 
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exit);
         Assert.Equal("", stdout);
         var line = Assert.Single(stderr.TrimEnd('\n').Split('\n'));
         Assert.Equal("error: No Docker engine answered at unix:///nonexistent/docker.sock (from DOCKER_HOST): start one (e.g. 'sudo dockerd' or 'bash tests/infra/engine.sh') or point DOCKER_HOST at one", line);

@@ -16,6 +16,7 @@ using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
 using Distroless.Dsl.Runner.Publishing;
+using Distroless.Dsl.Tests.Support;
 using Docker.DotNet.Models;
 using Xunit;
 
@@ -65,7 +66,7 @@ public class PublishTests
 
     private static (int Exit, string Output, string Error) RunPublish(Action<System.Collections.Generic.IDictionary<string, string?>> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet");
         foreach (var argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "Distroless.Dsl.Runner.dll"), "publish" }.Concat(args))
         {
             start.ArgumentList.Add(argument);
@@ -77,25 +78,7 @@ public class PublishTests
         }
 
         environment(start.Environment);
-        return Tool(start, stdin: null);
-    }
-
-    private static (int Exit, string Output, string Error) Tool(ProcessStartInfo start, string? stdin)
-    {
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.RedirectStandardInput = stdin is not null;
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            process.StandardInput.Write(stdin);
-            process.StandardInput.Close();
-        }
-
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        return ProgramRun.Run(start);
     }
 
     private static HttpClient RegistryApi(string password)
@@ -210,7 +193,7 @@ public class PublishTests
             }
 
             Isolated(start.Environment);
-            var result = Tool(start, stdin);
+            var result = ProgramRun.Run(start, stdin);
             Assert.True(result.Exit == 0, program + " " + string.Join(" ", args) + " failed: " + result.Error);
             return result;
         }
@@ -239,7 +222,7 @@ public class PublishTests
         {
             var stopAgent = new ProcessStartInfo("gpgconf", "--kill gpg-agent");
             Isolated(stopAgent.Environment);
-            Tool(stopAgent, null);
+            ProgramRun.Run(stopAgent);
             Directory.Delete(home, recursive: true);
         }
     }
