@@ -76,7 +76,18 @@ public sealed class CatalogGenerator : IIncrementalGenerator
                     users[fact.Name] = (fact.RunsAs, fact.Parent);
                 }
 
-                var rendered = DefinitionRenderer.RenderStack(stack.Name, stack.Version, spec, stack.DefinedBy, DefinitionRenderer.UserResolver(users));
+                // A stack renders here (it needs every image's user), so its template errors are reported here.
+                RenderedDefinition rendered;
+                try
+                {
+                    rendered = DefinitionRenderer.RenderStack(stack.Name, stack.Version, spec, stack.DefinedBy, DefinitionRenderer.UserResolver(users));
+                }
+                catch (DslException e) when (e.Diagnostic == DslDiagnostics.TemplateError)
+                {
+                    spc.ReportDiagnostic(Diagnostics.Create(new DiagnosticInfo(e.Diagnostic.Id, stack.Location, e.Arguments.ToEquatableArray())));
+                    return;
+                }
+
                 spc.AddSource(CatalogEmitter.HintName(stack), CatalogEmitter.Entry(stack, rendered));
             }
         });

@@ -81,6 +81,10 @@ public static class DslDiagnostics
         "DSL018", "Invalid argument",
         "{0}");
 
+    public static readonly DslDiagnostic TemplateError = new(
+        "DSL019", "Template error",
+        "The template {0} cannot render this definition: {1}. Templates are files in src/Dsl/Rendering/Templates: fix the template (its syntax, or a model member it names), run the tests and review the snapshot diff");
+
     public static readonly DslDiagnostic InternalError = new(
         "DSL999", "Generator failure",
         "The generator could not process this definition ({0}): please report this with the definition that caused it");
@@ -90,6 +94,6 @@ public static class DslDiagnostics
         NonConstantArgument, RootUserOutsideDebug, DuplicateName, NotADefinition, DependencyCycle,
         InvalidEnvironmentName, InvalidPort, InvalidPlatform, InvalidVersion, InvalidImageName,
         MissingEntrypoint, ShellFormHealthCheck, PublishedDatabasePort, UnsupportedExpression,
-        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, InternalError,
+        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, TemplateError, InternalError,
     };
 }

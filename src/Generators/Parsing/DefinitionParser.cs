@@ -93,6 +93,11 @@ internal static class DefinitionParser
             diagnostics.Add(failure.Diagnostic);
             return Result();
         }
+        catch (DslException e) when (e.Diagnostic == DslDiagnostics.TemplateError)
+        {
+            diagnostics.Add(Diagnostic(e.Diagnostic, memberLocation, e.Arguments));
+            return Result();
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             diagnostics.Add(Diagnostic(DslDiagnostics.InternalError, memberLocation, e.GetType().Name + ": " + e.Message));
