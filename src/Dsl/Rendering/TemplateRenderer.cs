@@ -38,12 +38,10 @@ public static class TemplateRenderer
     /// <summary>Renders <paramref name="name"/> with <paramref name="model"/>'s entries as its variables.</summary>
     public static string Render(string name, IEnumerable<KeyValuePair<string, object?>> model)
     {
-        var template = Overrides.Value is { } overrides && overrides.TryGetValue(name, out var text)
-            ? Parse(name, text)
-            : Parsed.GetOrAdd(name, static n => Parse(n, Read(n)));
+        var template = Overrides.Value is { } overrides && overrides.TryGetValue(name, out var text) ? Parse(name, text) : Cached(name);
         if (template.HasErrors)
         {
-            throw Error(name, string.Join("; ", template.Messages.Select(m => m.ToString())));
+            throw Error(name, string.Join("; ", template.Messages.Select(m => m.ToString().TrimEnd('.'))));
         }
 
         var globals = new ScriptObject();
@@ -67,7 +65,7 @@ public static class TemplateRenderer
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw Error(name, e.Message.Replace("\r", "").Replace('\n', ' '));
+            throw Error(name, e.Message.Replace("\r", "").Replace('\n', ' ').TrimEnd('.'));
         }
 
         if (output.Length == 0)
@@ -77,6 +75,9 @@ public static class TemplateRenderer
 
         return output;
     }
+
+    /// <summary>The parsed embedded template, parsed on first use and kept for the life of the assembly.</summary>
+    internal static Template Cached(string name) => Parsed.GetOrAdd(name, static n => Parse(n, Read(n)));
 
     /// <summary>A C# function as a template variable, called like the built-in ones: <c>{{ user_of service.image }}</c>.</summary>
     public static object Function(Delegate function)

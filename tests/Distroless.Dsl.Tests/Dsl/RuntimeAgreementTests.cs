@@ -1,6 +1,10 @@
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using Distroless.Dsl.Generated;
+using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Runtime;
 using Distroless.Dsl.Tests.Support;
 using Xunit;
@@ -13,11 +17,7 @@ public class RuntimeAgreementTests
     [Fact]
     public void Run_time_evaluation_matches_the_generated_catalog()
     {
-        // Build-context sources are files of the definitions project; the generator got them as AdditionalFiles.
-        var contextDirectory = Path.Combine(Path.GetDirectoryName(Snapshot.Directory())!, "..", "..", "definitions", "context");
-        string? Read(string path) => File.Exists(Path.Combine(contextDirectory, path)) ? File.ReadAllText(Path.Combine(contextDirectory, path)) : null;
-        var runtime = DefinitionLoader.Load(typeof(Distroless.Definitions.Bases).Assembly, Read)
-            .OrderBy(d => d.Kind).ThenBy(d => d.Name, System.StringComparer.Ordinal).ToList();
+        var runtime = LoadAtRunTime();
         var compiled = GeneratedCatalog.Catalog.Entries.Select(e => e.Definition).ToList();
 
         Assert.Equal(compiled.Count, runtime.Count);
@@ -28,5 +28,58 @@ public class RuntimeAgreementTests
             Assert.Equal(compiled[i].Compose, runtime[i].Compose);
             Assert.Equal(compiled[i], runtime[i]);
         }
+    }
+
+    /// <summary>One rendering path: the generator (in the compiler, at build time) and the runner's loader render every
+    /// file through the same template-backed emitters, so every file is the same bytes.</summary>
+    [Fact]
+    public void Generator_and_run_time_render_every_file_byte_for_byte()
+    {
+        var runtime = LoadAtRunTime().ToDictionary(d => (d.Kind, d.Name));
+        var compared = 0;
+        foreach (var compiled in GeneratedCatalog.Catalog.Entries.Select(e => e.Definition))
+        {
+            var atRunTime = runtime[(compiled.Kind, compiled.Name)];
+            var expected = Files(compiled);
+            var actual = Files(atRunTime);
+            Assert.Equal(expected.Keys, actual.Keys);
+            foreach (var (path, content) in expected)
+            {
+                Assert.True(content.Length > 0, compiled.Name + ": " + path + " is empty");
+                Assert.True(Encoding.UTF8.GetBytes(content).SequenceEqual(Encoding.UTF8.GetBytes(actual[path])), compiled.Name + ": " + path + " differs");
+                compared++;
+            }
+
+            // Every template's output is among them: the Dockerfile and rootfs script, or the compose project.
+            Assert.Contains(compiled.Kind == DefinitionKind.Stack ? ComposeEmitter.FileName : "Dockerfile", expected.Keys);
+            Assert.Contains(compiled.Kind == DefinitionKind.Stack ? ComposeProjectFiles.EnvFileName : AssembleRootfsScript.FileName, expected.Keys);
+        }
+
+        Assert.True(compared >= 30, compared + " files");
+    }
+
+    private static List<RenderedDefinition> LoadAtRunTime()
+    {
+        // Build-context sources are files of the definitions project; the generator got them as AdditionalFiles.
+        var contextDirectory = Path.Combine(Path.GetDirectoryName(Snapshot.Directory())!, "..", "..", "definitions", "context");
+        string? Read(string path) => File.Exists(Path.Combine(contextDirectory, path)) ? File.ReadAllText(Path.Combine(contextDirectory, path)) : null;
+        return DefinitionLoader.Load(typeof(Distroless.Definitions.Bases).Assembly, Read)
+            .OrderBy(d => d.Kind).ThenBy(d => d.Name, System.StringComparer.Ordinal).ToList();
+    }
+
+    private static Dictionary<string, string> Files(RenderedDefinition definition)
+    {
+        var files = definition.ContextFiles.ToDictionary(f => f.Path, f => f.Content);
+        if (definition.Dockerfile is { } dockerfile)
+        {
+            files.Add("Dockerfile", dockerfile);
+        }
+
+        if (definition.Compose is { } compose)
+        {
+            files.Add(ComposeEmitter.FileName, compose);
+        }
+
+        return files;
     }
 }
