@@ -33,6 +33,13 @@ public static class TemplateRenderer
     /// <summary>Helpers templates call, e.g. <c>{{ env.value | quote.dockerfile_value }}</c>: the quoting rules stay in C#, written once.</summary>
     private static readonly ScriptObject Functions = CreateFunctions();
 
+    /// <summary>Scriban's built-in functions (string.downcase, array.join…), made once: a context making its own costs
+    /// more than rendering a Dockerfile. Shared read-only: templates assign only to their own variables.</summary>
+    private static readonly ScriptObject Builtins = new TemplateContext().BuiltinObject;
+
+    [ThreadStatic]
+    private static TemplateContext? t_context;
+
     private static readonly AsyncLocal<IReadOnlyDictionary<string, string>?> Overrides = new();
 
     /// <summary>Renders <paramref name="name"/> with <paramref name="model"/>'s entries as its variables.</summary>
@@ -54,9 +61,9 @@ public static class TemplateRenderer
         globals["path"] = Functions["path"];
         globals["is_named_volume"] = Functions["is_named_volume"];
 
-        // Strict: a misspelt variable or a member the model does not have fails instead of rendering as empty text.
-        var context = new TemplateContext { StrictVariables = true, EnableRelaxedMemberAccess = false, LoopLimit = 0, MemberRenamer = StandardMemberRenamer.Default };
-        context.PushCulture(CultureInfo.InvariantCulture);
+        // One context per thread, reused: a new one re-reads every model type by reflection, which costs more than rendering.
+        var context = t_context ?? NewContext();
+        t_context = null; // not reused if this render fails half-way
         context.PushGlobal(globals);
         string output;
         try
@@ -68,12 +75,22 @@ public static class TemplateRenderer
             throw Error(name, e.Message.Replace("\r", "").Replace('\n', ' ').TrimEnd('.'));
         }
 
+        context.PopGlobal();
+        t_context = context;
         if (output.Length == 0)
         {
             throw Error(name, "it rendered no text");
         }
 
         return output;
+    }
+
+    // Strict: a misspelt variable or a member the model does not have fails instead of rendering as empty text.
+    private static TemplateContext NewContext()
+    {
+        var context = new TemplateContext(Builtins) { StrictVariables = true, EnableRelaxedMemberAccess = false, LoopLimit = 0, MemberRenamer = StandardMemberRenamer.Default };
+        context.PushCulture(CultureInfo.InvariantCulture);
+        return context;
     }
 
     /// <summary>The parsed embedded template, parsed on first use and kept for the life of the assembly.</summary>
