@@ -26,7 +26,7 @@ internal static class LockFileFormat
     private static readonly Regex PackageName = new("^[a-z0-9][a-z0-9+.-]+$", RegexOptions.CultureInvariant);
     private static readonly Regex DebianVersion = new("^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex Sha256Hex = new("^[0-9a-f]{64}$", RegexOptions.CultureInvariant);
-    private static readonly Regex PoolPath = new("^pool/[a-z0-9-]+/[a-z0-9+.-]+/[a-z0-9+.-]+/[^/ ]+\\.deb$", RegexOptions.CultureInvariant);
+    private static readonly Regex PoolPath = new("^pool/([a-z0-9+-][a-z0-9+.-]*/){3,4}[^/ ]+\\.deb$", RegexOptions.CultureInvariant); // pool/updates/... in the security archive
 
     public static readonly string[] Architectures = { "amd64", "arm64" };
 
