@@ -34,12 +34,15 @@ internal static class FetchCommand
                 throw new RunnerException(gaps[0] + ", which " + Path.GetFileName(path) + " lacks: run 'lock --update " + string.Join(" ", gaps.Select(g => g.Image).Distinct()) + "'");
             }
 
-            var arches = (only ?? images.SelectMany(i => i.Platforms).Distinct().ToList()).Select(p => p.Substring(p.IndexOf('/') + 1)).ToHashSet();
-            var wanted = images.SelectMany(i => lockFile.Packages.Where(p => p.Image == i.Name && arches.Contains(p.Arch))).ToList();
-            var store = new PackageCache(result.GetValue(cache) ?? LockPaths.DefaultCache());
             using var engine = await EngineConnection.ConnectAsync(cancellation);
+            // Builds run their builder stages natively on this engine, so builder packages are fetched for its architecture only.
+            var wanted = images
+                .SelectMany(i => i.Platforms.Where(p => only is null || only.Contains(p)).Select(p => lockFile.For(i.Name, p.Substring(p.IndexOf('/') + 1), engine.HostArchitecture)))
+                .SelectMany(p => p).ToList();
+            var arches = wanted.Where(p => p.Role == PackageRole.Target).Select(p => p.Arch).Distinct().OrderBy(a => a, StringComparer.Ordinal);
+            var store = new PackageCache(result.GetValue(cache) ?? LockPaths.DefaultCache());
             var report = await store.FetchAsync(engine, wanted, output, cancellation);
-            output.WriteLine("fetch: " + report.Packages + " packages for " + string.Join(",", arches.OrderBy(a => a, StringComparer.Ordinal)) + ": downloaded " + report.Downloaded
+            output.WriteLine("fetch: " + report.Packages + " packages for " + string.Join(",", arches) + " (builder packages for " + engine.HostArchitecture + "): downloaded " + report.Downloaded
                              + " (" + (report.DownloadedBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB), " + report.Cached + " already cached, verified in "
                              + report.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s; cache " + store.Directory);
             return 0;

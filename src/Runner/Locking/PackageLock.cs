@@ -41,8 +41,8 @@ internal sealed record PackageLock(IReadOnlyList<LockedPackage> Packages, IReadO
         Packages.Where(p => !images.Contains(p.Image)).Concat(replacement.Packages.Where(p => images.Contains(p.Image))).ToList(),
         Downloads.Where(d => !images.Contains(d.Image)).Concat(replacement.Downloads.Where(d => images.Contains(d.Image))).ToList());
 
-    /// <summary>The packages of <paramref name="image"/> for <paramref name="arch"/>: what ships, and what its builder stages
-    /// install when the build runs on <paramref name="arch"/>.</summary>
-    public IReadOnlyList<LockedPackage> PackagesOf(string image, string arch) =>
-        Packages.Where(p => p.Image == image && p.Arch == arch).ToList();
+    /// <summary>What building <paramref name="image"/> for <paramref name="targetArch"/> on a <paramref name="buildArch"/> build
+    /// platform takes: the packages that ship for the target, and the builder stages' packages for the build platform.</summary>
+    public IReadOnlyList<LockedPackage> For(string image, string targetArch, string buildArch) =>
+        Packages.Where(p => p.Image == image && (p.Role == PackageRole.Target ? p.Arch == targetArch : p.Arch == buildArch)).ToList();
 }
