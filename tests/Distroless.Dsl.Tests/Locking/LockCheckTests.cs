@@ -110,6 +110,30 @@ public class LockCheckTests
     }
 
     [Fact]
+    public void Lock_drops_the_entries_of_images_no_longer_defined_and_resolves_nothing_when_nothing_is_missing()
+    {
+        var baseOnly = new DefinitionCatalog(new[] { GeneratedCatalog.Catalog.FindImage("base")! });
+        var copy = Path.Combine(Path.GetTempPath(), "lock-stale-" + Guid.NewGuid().ToString("N") + ".lock");
+        var kept = File.ReadAllLines(CommittedLock()).Where(l => !l.StartsWith("deb ", StringComparison.Ordinal) && !l.StartsWith("download ", StringComparison.Ordinal)
+                                                                 || l.StartsWith("deb base ", StringComparison.Ordinal) || l.StartsWith("deb jq ", StringComparison.Ordinal)).ToList();
+        File.WriteAllText(copy, string.Join("\n", kept) + "\n");
+        try
+        {
+            Assert.Contains("entries of images no longer defined: jq", Run(baseOnly, "lock", "--check", "--lock", copy).Output);
+
+            var (exit, output, error) = Run(baseOnly, "lock", "--lock", copy);
+
+            Assert.True(exit == 0, error);
+            Assert.Contains("0 entries added, 0 moved, " + kept.Count(l => l.StartsWith("deb jq ", StringComparison.Ordinal)) + " removed", output);
+            Assert.Equal(kept.Where(l => !l.StartsWith("deb jq ", StringComparison.Ordinal)), File.ReadAllLines(copy));
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    [Fact]
     public void Resolver_output_becomes_entries_without_what_the_builder_image_holds()
     {
         static string Stanza(string name, string version, string arch, char sha) =>
