@@ -15,6 +15,7 @@ public static class Apps
         .WorkDir("/app")
         .Download("https://github.com/pocket-id/pocket-id/releases/download/v2.14.0/pocket-id_linux_{arch}", "/app/pocket-id")
         .Sha256("amd64", "da32b4e7bc8ba817ae2cee6e62634834bf234965fa237d25ab38fc3bec58ef48")
+        .ChecksumsFile("https://github.com/pocket-id/pocket-id/releases/download/v2.14.0/checksums.txt")
         .WritableDirectory("/app/data")
         .Env("APP_ENV", "production")
         .Port(1411)

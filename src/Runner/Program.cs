@@ -34,6 +34,8 @@ public static class Program
             DownCommand.Create(lookup, output),
             PublishCommand.Create(lookup, output, error),
             CleanCommand.Create(lookup, output, error),
+            LockCommand.Create(lookup, output, error),
+            FetchCommand.Create(lookup, output, error),
         };
 
         try

@@ -161,6 +161,24 @@ public abstract class RunnableImage<TSelf> : ImageDefinition<TSelf>
         return With(Spec with { Downloads = Spec.Downloads.Take(Spec.Downloads.Count - 1).ToEquatableArray().Add(pinned) });
     }
 
+    /// <summary>The previous download's upstream checksum file (<c>sha256  FILENAME</c> lines, such as a GitHub release's
+    /// checksums.txt): <c>lock</c> takes each platform's SHA-256 from it and checks it against the pins given here.</summary>
+    public TSelf ChecksumsFile(string url)
+    {
+        if (Spec.Downloads.IsEmpty)
+        {
+            throw Validate.Invalid(nameof(url), "call Download(...) before ChecksumsFile(...)");
+        }
+
+        if (url is null || !url.StartsWith("https://", StringComparison.Ordinal) || url.Any(char.IsWhiteSpace))
+        {
+            throw Validate.Invalid(nameof(url), "'" + url + "' must be an https:// URL");
+        }
+
+        var last = Spec.Downloads[Spec.Downloads.Count - 1];
+        return With(Spec with { Downloads = Spec.Downloads.Take(Spec.Downloads.Count - 1).ToEquatableArray().Add(last with { ChecksumsUrl = url }) });
+    }
+
     /// <summary>A secret the program reads at run time from <c>/run/secrets/NAME</c>; never part of the image.</summary>
     public TSelf Secret(string name) =>
         With(Spec with { Secrets = Spec.Secrets.Add(Validate.ComposeName(name, nameof(name))) });

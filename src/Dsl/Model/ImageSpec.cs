@@ -53,7 +53,15 @@ public sealed record SymlinkSpec(string Path, string Target);
 public sealed record ArchChecksum(string Arch, string Sha256);
 
 /// <summary>A file fetched at build time, pinned by SHA-256 per architecture. <c>{arch}</c> in the URL is the Debian/Go architecture name.</summary>
-public sealed record DownloadSpec(string UrlTemplate, string Destination, EquatableArray<ArchChecksum> Checksums);
+public sealed record DownloadSpec(string UrlTemplate, string Destination, EquatableArray<ArchChecksum> Checksums)
+{
+    /// <summary>The upstream checksum file (<c>sha256  FILENAME</c> lines, e.g. a release's checksums.txt) that <c>lock</c>
+    /// takes every platform's SHA-256 from; null when the definition's pins are the only source.</summary>
+    public string? ChecksumsUrl { get; init; }
+
+    /// <summary>The file's URL for <paramref name="arch"/> (amd64 or arm64).</summary>
+    public string Url(string arch) => UrlTemplate.Replace("{arch}", arch);
+}
 
 public enum CopySourceKind
 {

@@ -21,7 +21,8 @@ public sealed record ImageContract(
     long? SizeBudgetBytes,
     EquatableArray<string> OwnedDirectories);
 
-/// <summary>Everything generated for one definition; <see cref="DotnetPublish"/> is what the runner publishes into the build context first. The generator and the run-time loader both produce it, from the same code.</summary>
+/// <summary>Everything generated for one definition; <see cref="DotnetPublish"/> is what the runner publishes into the build context first;
+/// <see cref="Packages"/> and <see cref="Downloads"/> are what the package lock must cover. The generator and the run-time loader both produce it, from the same code.</summary>
 public sealed record RenderedDefinition(
     DefinitionKind Kind,
     string Name,
@@ -36,4 +37,6 @@ public sealed record RenderedDefinition(
     string? Compose,
     ImageContract? Contract,
     DotnetPublishSpec? DotnetPublish = null,
-    EquatableArray<SecretSpec>? Secrets = null);
+    EquatableArray<SecretSpec>? Secrets = null,
+    PackageNeeds? Packages = null,
+    EquatableArray<DownloadSpec>? Downloads = null);

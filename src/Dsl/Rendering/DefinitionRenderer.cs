@@ -36,7 +36,10 @@ public static class DefinitionRenderer
             artifacts.ContextFiles,
             null,
             contract,
-            spec.DotnetPublish);
+            spec.DotnetPublish,
+            null,
+            ImagePackages.Of(spec),
+            spec.Downloads);
     }
 
     public static RenderedDefinition RenderStack(string name, string version, StackSpec spec, string definedBy, Func<ImageRef, string?> userOf) =>

@@ -43,6 +43,15 @@ internal static class CSharpLiterals
         ? "null"
         : "new " + Model + "DotnetPublishSpec(" + String(publish.Project) + ", " + String(publish.Destination) + ", " + Bool(publish.Trimmed) + ")";
 
+    public static string Packages(PackageNeeds? needs) => needs is null
+        ? "null"
+        : "new " + Model + "PackageNeeds(" + Strings(needs.Target) + ", " + Strings(needs.Builder) + ")";
+
+    public static string Download(DownloadSpec d) =>
+        "new " + Model + "DownloadSpec(" + String(d.UrlTemplate) + ", " + String(d.Destination) + ", "
+        + Array(Model + "ArchChecksum", d.Checksums.Select(c => "new " + Model + "ArchChecksum(" + String(c.Arch) + ", " + String(c.Sha256) + ")"))
+        + ") { ChecksumsUrl = " + String(d.ChecksumsUrl) + " }";
+
     public static string Rendered(RenderedDefinition d) =>
         "new " + Model + "RenderedDefinition(\n" + string.Join(",\n", new[]
         {
@@ -60,5 +69,7 @@ internal static class CSharpLiterals
             Contract(d.Contract),
             Publish(d.DotnetPublish),
             d.Secrets is { } secrets ? Array(Model + "SecretSpec", secrets.Select(s => "new " + Model + "SecretSpec(" + String(s.Name) + ", " + String(s.File) + ", " + String(s.Template) + ")")) : "null",
+            Packages(d.Packages),
+            d.Downloads is { } downloads ? Array(Model + "DownloadSpec", downloads.Select(Download)) : "null",
         }.Select(a => "                " + a)) + ")";
 }

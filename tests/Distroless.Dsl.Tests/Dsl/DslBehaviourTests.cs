@@ -150,4 +150,29 @@ public class DslBehaviourTests
         Assert.Equal(new PortMapping(8080, 80, "127.0.0.1"), port);
         Assert.Throws<DslException>(() => Service.Run(App.On(Base.FromScratch()).Entrypoint("/a")).Publish(8080, 80, hostIp: "localhost"));
     }
+
+    [Fact]
+    public void ChecksumsFile_belongs_to_the_previous_download_and_must_be_https()
+    {
+        var app = App.On(Base.FromScratch()).Download("https://example.org/v1/tool_{arch}", "/app/tool").ChecksumsFile("https://example.org/v1/checksums.txt")
+            .Download("https://example.org/v1/other_{arch}", "/app/other").Sha256("amd64", new string('a', 64)).Sha256("arm64", new string('b', 64));
+
+        Assert.Equal(new[] { "https://example.org/v1/checksums.txt", null }, app.Spec.Downloads.Select(d => d.ChecksumsUrl));
+        Assert.Equal("https://example.org/v1/tool_arm64", app.Spec.Downloads[0].Url("arm64"));
+        Assert.Contains("before ChecksumsFile", Assert.Throws<DslException>(() => App.On(Base.FromScratch()).ChecksumsFile("https://example.org/c.txt")).Message);
+        Assert.Contains("must be an https:// URL", Assert.Throws<DslException>(() => App.On(Base.FromScratch()).Download("https://example.org/t", "/t").ChecksumsFile("http://example.org/c.txt")).Message);
+    }
+
+    [Fact]
+    public void Package_needs_follow_the_definition()
+    {
+        var tool = Tool.On(Base.FromScratch()).FromDebian("jq").Binary("/usr/bin/jq").Entrypoint("/usr/bin/jq")
+            .Stage(BuildStage.OnDebian("work").Install("gcc", "make"));
+        var needs = ImagePackages.Of(tool.Spec);
+
+        Assert.Equal(new[] { "jq" }, needs.Target);
+        Assert.Equal(new[] { "binutils", "gcc", "make" }, needs.Builder);
+        Assert.Equal(new[] { "ca-certificates", "tzdata", "tzdata-legacy" }, ImagePackages.Of(Base.FromScratch().WithCaCerts().WithTimezoneData(legacyAliases: true).User().Spec).Target);
+        Assert.True(ImagePackages.Of(App.On(Base.FromScratch()).Entrypoint("/app").Spec).IsEmpty);
+    }
 }

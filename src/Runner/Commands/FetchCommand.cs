@@ -1,0 +1,52 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Distroless.Dsl.Runner.Catalog;
+using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Locking;
+
+namespace Distroless.Dsl.Runner.Commands;
+
+/// <summary><c>fetch [NAME...]</c>: fills the host package cache with the locked packages of the named images, verified.</summary>
+internal static class FetchCommand
+{
+    public static Command Create(CatalogLookup lookup, TextWriter output, TextWriter error)
+    {
+        var names = new Argument<string[]>("name") { Description = "Images whose packages to fetch (default: every image).", Arity = ArgumentArity.ZeroOrMore };
+        var platforms = new Option<string[]>("--platform") { Description = "Only these platforms (default: each image's own).", AllowMultipleArgumentsPerToken = true };
+        var lockPath = new Option<string?>("--lock") { Description = "The lock file (default: definitions/packages.lock of this repository)." };
+        var cache = new Option<string?>("--cache") { Description = "The package cache (default: $DISTROLESS_PACKAGE_CACHE, else ~/.cache/distroless-dsl/debs)." };
+        var command = new Command("fetch", "Download the locked .deb files of images into the host package cache, each checked against the lock's SHA-256.")
+        {
+            names, platforms, lockPath, cache,
+        };
+        command.SetAction(async (result, cancellation) =>
+        {
+            var images = result.GetValue(names) is { Length: > 0 } given ? given.Select(lookup.Image).ToList() : lookup.Catalog.Images.ToList();
+            var only = PlatformArguments.Check(result.GetValue(platforms));
+            var path = result.GetValue(lockPath) ?? LockPaths.DefaultLock();
+            var lockFile = LockPaths.Read(path);
+            var gaps = LockCheck.Gaps(images, lockFile);
+            if (gaps.Count > 0)
+            {
+                throw new RunnerException(gaps[0] + ", which " + Path.GetFileName(path) + " lacks: run 'lock --update " + string.Join(" ", gaps.Select(g => g.Image).Distinct()) + "'");
+            }
+
+            using var engine = await EngineConnection.ConnectAsync(cancellation);
+            // Builds run their builder stages natively on this engine, so builder packages are fetched for its architecture only.
+            var wanted = images
+                .SelectMany(i => i.Platforms.Where(p => only is null || only.Contains(p)).Select(p => lockFile.For(i.Name, p.Substring(p.IndexOf('/') + 1), engine.HostArchitecture)))
+                .SelectMany(p => p).ToList();
+            var arches = wanted.Where(p => p.Role == PackageRole.Target).Select(p => p.Arch).Distinct().OrderBy(a => a, StringComparer.Ordinal);
+            var store = new PackageCache(result.GetValue(cache) ?? LockPaths.DefaultCache());
+            var report = await store.FetchAsync(engine, wanted, output, cancellation);
+            output.WriteLine("fetch: " + report.Packages + " packages for " + string.Join(",", arches) + " (builder packages for " + engine.HostArchitecture + "): downloaded " + report.Downloaded
+                             + " (" + (report.DownloadedBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB), " + report.Cached + " already cached, verified in "
+                             + report.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s; cache " + store.Directory);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Generic;
+using System.Linq;
+using Distroless.Dsl.Catalog;
+
+namespace Distroless.Dsl.Runner.Locking;
+
+/// <summary>What the definitions need that a lock lacks, without the network: every needed package by name for every
+/// platform and role (their dependencies are apt's business at lock time), and every download for every platform.</summary>
+internal static class LockCheck
+{
+    public sealed record Gap(string Image, string What)
+    {
+        public override string ToString() => Image + " needs " + What;
+    }
+
+    public static IReadOnlyList<Gap> Gaps(IEnumerable<CatalogEntry> images, PackageLock lockFile)
+    {
+        var packages = new HashSet<(string, string, PackageRole, string)>(lockFile.Packages.Select(p => (p.Image, p.Arch, p.Role, p.Name)));
+        var downloads = new HashSet<(string, string, string)>(lockFile.Downloads.Select(d => (d.Image, d.Arch, d.Url)));
+        var gaps = new List<Gap>();
+        foreach (var entry in images)
+        {
+            var needs = PackageResolver.NeedsOf(entry);
+            foreach (var arch in needs.TargetArchitectures)
+            {
+                gaps.AddRange(needs.Target.Where(p => !packages.Contains((entry.Name, arch, PackageRole.Target, p)))
+                    .Select(p => new Gap(entry.Name, "the package " + p + " for " + arch)));
+                gaps.AddRange((entry.Definition.Downloads ?? default).Select(d => d.Url(arch)).Where(u => !downloads.Contains((entry.Name, arch, u)))
+                    .Select(u => new Gap(entry.Name, "the download " + u)));
+            }
+
+            foreach (var arch in LockFileFormat.Architectures)
+            {
+                gaps.AddRange(needs.Builder.Where(p => !packages.Contains((entry.Name, arch, PackageRole.Build, p)))
+                    .Select(p => new Gap(entry.Name, "the builder package " + p + " on an " + arch + " build platform")));
+            }
+        }
+
+        return gaps;
+    }
+
+    /// <summary>Images that hold entries in the lock but are no longer defined.</summary>
+    public static IReadOnlyList<string> Stale(IEnumerable<CatalogEntry> images, PackageLock lockFile)
+    {
+        var defined = new HashSet<string>(images.Select(i => i.Name));
+        return lockFile.Images.Where(i => !defined.Contains(i)).OrderBy(i => i, System.StringComparer.Ordinal).ToList();
+    }
+}
