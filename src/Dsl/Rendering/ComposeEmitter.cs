@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Distroless.Dsl.Rules;
 using Distroless.Dsl.Model;
 
 namespace Distroless.Dsl.Rendering;
@@ -26,7 +27,7 @@ public static class ComposeEmitter
         {
             var service = named.Service;
             Line(1, named.Name + ":");
-            Line(2, "image: " + Quote.Json(service.Image.Reference));
+            Line(2, "image: " + Quote.Json(ImageNames.InCompose(service.Image.Reference)));
             var user = service.User ?? userOf(service.Image);
             if (user is not null)
             {
