@@ -60,7 +60,7 @@ public static class ComposeEmitter
                 Line(2, "ports:");
                 foreach (var port in service.Ports)
                 {
-                    var host = (port.HostIp.Length > 0 ? port.HostIp + ":" : "") + port.HostPort.ToString(CultureInfo.InvariantCulture);
+                    var host = "${" + named.BindAddressVariable + ":-" + port.HostIp + "}:" + port.HostPort.ToString(CultureInfo.InvariantCulture);
                     Line(3, "- " + Quote.Json(host + ":" + port.ContainerPort.ToString(CultureInfo.InvariantCulture)));
                 }
             }

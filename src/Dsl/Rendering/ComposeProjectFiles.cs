@@ -17,6 +17,13 @@ public static class ComposeProjectFiles
         var env = new StringBuilder()
             .Append("# Read by compose from the folder of compose.yaml. Values here are not secret: secrets go in secrets/.\n")
             .Append("COMPOSE_PROJECT_NAME=").Append(name).Append('\n');
+        foreach (var service in spec.Services.Where(s => !s.Service.Ports.IsEmpty))
+        {
+            // Loopback unless the user opens the service up on purpose.
+            env.Append("# The address ").Append(service.Name).Append("'s ports are published on; 0.0.0.0 is every interface.\n")
+                .Append(service.BindAddressVariable).Append('=').Append(service.Service.Ports[0].HostIp).Append('\n');
+        }
+
         if (spec.Secrets.IsEmpty)
         {
             return EquatableArray.Of(new GeneratedFile(EnvFileName, env.ToString()));
@@ -33,7 +40,7 @@ public static class ComposeProjectFiles
                 .Append(string.Join(", ", users)).Append(")");
             if (secret.Template is not null)
             {
-                readme.Append(": `").Append(secret.Template).Append("`, each `{NAME}` replaced by that secret's value as written");
+                readme.Append(": `").Append(secret.Template).Append("`, each `{NAME}` replaced by that secret's value, percent-encoded");
             }
 
             readme.Append('\n');
