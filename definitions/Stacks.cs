@@ -49,7 +49,7 @@ public static class Stacks
             .Network("backend"))
         .Service("notes-api", Service.Run(Apps.NotesApi)
             .DependsOnHealthy("postgres")
-            .Publish(8080, 8080, hostIp: "127.0.0.1")
+            .Publish(8080)
             .Env("NOTES_DB", "Host=postgres;Username=postgres;Database=postgres;SSL Mode=Disable")
             .Env("DB_PASSWORD_FILE", "/run/secrets/db_password")
             .Secret("db_password")

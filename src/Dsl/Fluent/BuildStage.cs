@@ -9,7 +9,7 @@ namespace Distroless.Dsl;
 public sealed class BuildStage : IEquatable<BuildStage>
 {
     /// <summary>The builder image every stage starts from; made locally by the runner's bootstrap when it cannot be pulled.</summary>
-    public const string DebianBuilderImage = "debian:trixie-slim";
+    public const string DebianBuilderImage = "${" + ImageNames.PrefixVariable + "}" + ImageNames.Builder;
 
     private BuildStage(BuildStageSpec spec) => Spec = spec;
 

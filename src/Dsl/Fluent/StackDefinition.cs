@@ -51,11 +51,20 @@ public sealed class StackDefinition : IEquatable<StackDefinition>
     public StackDefinition Secret(string name, string file) =>
         new(Spec with { Secrets = Spec.Secrets.Add(new SecretSpec(Validate.ComposeName(name, nameof(name)), Validate.NotEmpty(file, nameof(file)))) });
 
-    /// <summary>A secret whose value is <paramref name="template"/> with each <c>{NAME}</c> replaced by secret NAME's value,
+    /// <summary>A secret whose value is the URL <paramref name="template"/> with each <c>{NAME}</c> replaced by secret NAME's value (percent-encoded),
     /// for apps that take a whole connection URL but no separate password file. <c>--generate-secrets</c> writes it
     /// from the secrets it names, so the two never disagree.</summary>
-    public StackDefinition ComposedSecret(string name, string file, string template) =>
-        new(Spec with { Secrets = Spec.Secrets.Add(new SecretSpec(Validate.ComposeName(name, nameof(name)), Validate.NotEmpty(file, nameof(file)), Validate.NotEmpty(template, nameof(template)))) });
+    public StackDefinition ComposedSecret(string name, string file, string template)
+    {
+        // A URL: the values put into it are percent-encoded, so a password may hold '@', ':', '/', '#' or '%'.
+        var scheme = Validate.NotEmpty(template, nameof(template)).IndexOf("://", StringComparison.Ordinal);
+        if (scheme <= 0 || !Uri.CheckSchemeName(template.Substring(0, scheme)))
+        {
+            throw Validate.Invalid(nameof(template), "'" + template + "' must be a URL such as postgres://user:{password}@host:5432/db: the secrets put into it are percent-encoded");
+        }
+
+        return new(Spec with { Secrets = Spec.Secrets.Add(new SecretSpec(Validate.ComposeName(name, nameof(name)), Validate.NotEmpty(file, nameof(file)), template)) });
+    }
 
     public bool Equals(StackDefinition? other) => other is not null && other.Spec.Equals(Spec);
 
@@ -79,14 +88,16 @@ public sealed class ServiceDefinition : IEquatable<ServiceDefinition>
 
     public ServiceSpec Spec { get; }
 
-    /// <summary>Publishes a container port on the host. Database ports are refused (DSL013).</summary>
+    /// <summary>Publishes a container port on the host, on 127.0.0.1 unless the stack's <c>.env</c> says otherwise.
+    /// Database ports are refused (DSL013).</summary>
     public ServiceDefinition Publish(int port) => Publish(port, port);
 
-    /// <summary>Publishes <paramref name="containerPort"/> on <paramref name="hostPort"/>; on one host address only when
-    /// <paramref name="hostIp"/> is given, e.g. <c>127.0.0.1</c> for a service only this machine reaches.</summary>
-    public ServiceDefinition Publish(int hostPort, int containerPort, string hostIp = "")
+    /// <summary>Publishes <paramref name="containerPort"/> on <paramref name="hostPort"/> at <paramref name="hostIp"/>:
+    /// loopback by default, so only this machine reaches the service until the user sets the service's
+    /// <c>NAME_BIND_ADDRESS</c> in the stack's <c>.env</c> (e.g. to 0.0.0.0 behind a firewall or proxy).</summary>
+    public ServiceDefinition Publish(int hostPort, int containerPort, string hostIp = PortMapping.Loopback)
     {
-        if (!string.IsNullOrEmpty(hostIp) && !System.Net.IPAddress.TryParse(hostIp, out _))
+        if (!System.Net.IPAddress.TryParse(hostIp ?? "", out _))
         {
             throw Validate.Invalid(nameof(hostIp), "'" + hostIp + "' must be an IP address, e.g. 127.0.0.1");
         }
@@ -94,7 +105,7 @@ public sealed class ServiceDefinition : IEquatable<ServiceDefinition>
         return new(Spec with
         {
             Ports = Spec.Ports.Add(new PortMapping(
-                Validate.Port(hostPort, nameof(hostPort)), Validate.Port(containerPort, nameof(containerPort)), hostIp ?? "")),
+                Validate.Port(hostPort, nameof(hostPort)), Validate.Port(containerPort, nameof(containerPort)), hostIp!)),
         });
     }
 

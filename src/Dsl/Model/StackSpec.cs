@@ -12,7 +12,12 @@ public enum DependencyCondition
 
 public sealed record ServiceDependency(string Service, DependencyCondition Condition);
 
-public sealed record PortMapping(int HostPort, int ContainerPort, string HostIp);
+/// <summary>A published port. <paramref name="HostIp"/> is the default bind address; the stack's <c>.env</c> may
+/// change it through the service's <see cref="NamedService.BindAddressVariable"/>.</summary>
+public sealed record PortMapping(int HostPort, int ContainerPort, string HostIp)
+{
+    public const string Loopback = "127.0.0.1";
+}
 
 public sealed record VolumeMount(string Source, string Target, bool ReadOnly);
 
@@ -50,7 +55,12 @@ public sealed record ServiceSpec
     public string Restart { get; init; } = "unless-stopped";
 }
 
-public sealed record NamedService(string Name, ServiceSpec Service);
+public sealed record NamedService(string Name, ServiceSpec Service)
+{
+    /// <summary>The compose variable holding the address the service's ports are published on, e.g.
+    /// <c>POCKET_ID_BIND_ADDRESS</c>.</summary>
+    public string BindAddressVariable => Name.ToUpperInvariant().Replace('-', '_').Replace('.', '_') + "_BIND_ADDRESS";
+}
 
 /// <summary>A compose secret read from <paramref name="File"/>. A <paramref name="Template"/> composes its value from other
 /// secrets of the stack (<c>{NAME}</c> stands for secret NAME's value), e.g. a connection string carrying the database
@@ -77,13 +87,14 @@ public sealed record SecretSpec(string Name, string File, string? Template = nul
         }
     }
 
-    /// <summary>The template with every <c>{NAME}</c> replaced by <paramref name="valueOf"/>(NAME), taken verbatim.</summary>
+    /// <summary>The template (a URL) with every <c>{NAME}</c> replaced by <paramref name="valueOf"/>(NAME),
+    /// percent-encoded as RFC 3986 asks of user info, path and query parts, so the URL means what was written.</summary>
     public string Compose(Func<string, string> valueOf)
     {
         var value = Template ?? "";
         foreach (var input in Inputs().Distinct())
         {
-            value = value.Replace("{" + input + "}", valueOf(input));
+            value = value.Replace("{" + input + "}", Uri.EscapeDataString(valueOf(input)));
         }
 
         return value;

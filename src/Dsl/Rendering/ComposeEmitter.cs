@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Distroless.Dsl.Model;
+using Distroless.Dsl.Rules;
 
 namespace Distroless.Dsl.Rendering;
 
@@ -18,6 +19,7 @@ public static class ComposeEmitter
             ["defined_by"] = definedBy,
             ["name"] = name,
             ["spec"] = spec,
+            ["image_name"] = TemplateRenderer.Function(new Func<ImageRef, string>(image => ImageNames.InCompose(image.Reference))),
             ["user_of"] = TemplateRenderer.Function(userOf),
         });
     }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Distroless.Dsl.Model;
+using Distroless.Dsl.Rules;
 
 namespace Distroless.Dsl.Rendering;
 
@@ -12,8 +13,11 @@ public sealed record ImageArtifacts(string Dockerfile, EquatableArray<GeneratedF
 /// for any target platform without emulation: builder stages run on the build platform and fetch the target's packages.</summary>
 public static class DockerfileEmitter
 {
-    /// <summary>Per-platform tags are NAME:VERSION-ARCH, so a child image finds its parent for the platform it builds.</summary>
-    public static string PlatformTag(ImageRef image, string arch) => image.Name + ":" + PlatformVersion(image.Version, arch);
+    public const string BaseNameLabel = "org.opencontainers.image.base.name";
+
+    /// <summary>Per-platform tags are PREFIX/NAME:VERSION-ARCH, so a child image finds its parent for the platform it
+    /// builds; the prefix is the <c>IMAGE_PREFIX</c> build argument (see <see cref="ImageNames"/>).</summary>
+    public static string PlatformTag(ImageRef image, string arch) => ImageNames.InDockerfile(image.Name + ":" + PlatformVersion(image.Version, arch));
 
     /// <summary>The tag part of a per-platform tag, VERSION-ARCH; the registry holds each platform's image under it too.</summary>
     public static string PlatformVersion(string version, string arch) => version + "-" + arch;
@@ -25,6 +29,11 @@ public static class DockerfileEmitter
         var dockerfile = TemplateRenderer.Render(TemplateRenderer.Dockerfile, new Dictionary<string, object?>
         {
             ["defined_by"] = definedBy,
+            ["prefix_variable"] = ImageNames.PrefixVariable,
+            ["default_prefix"] = ImageNames.DefaultPrefix,
+            ["base_name_label"] = BaseNameLabel,
+            // The base's name carries the prefix the build was given, so only that label expands the build argument.
+            ["base_name"] = spec.Parent is null ? null : ImageNames.InDockerfile(spec.Parent.Reference),
             ["identity"] = identity,
             ["spec"] = spec,
             ["is_base"] = spec.Tier == ImageTier.Base,
@@ -60,6 +69,7 @@ public static class DockerfileEmitter
         {
             new("org.opencontainers.image.title", identity.Name),
             new("org.opencontainers.image.version", identity.Version),
+            new(ImageNames.OwnerLabel, identity.Name),
         };
         if (spec.Description.Length > 0)
         {
@@ -68,7 +78,7 @@ public static class DockerfileEmitter
 
         if (spec.Parent is not null)
         {
-            labels.Add(new LabelSpec("org.opencontainers.image.base.name", spec.Parent.Reference));
+            labels.Add(new LabelSpec(BaseNameLabel, spec.Parent.Reference));
         }
 
         labels.RemoveAll(l => spec.Labels.Any(own => own.Key == l.Key));

@@ -18,7 +18,7 @@ public static class Validate
     /// <summary>Well-known database server ports that a stack must never publish on the host.</summary>
     public static readonly int[] DatabasePorts = { 1433, 1521, 3306, 5432, 5984, 6379, 9042, 26257, 27017, 33060 };
 
-    public static bool IsImageName(string? name) => name is { Length: > 0 and <= 128 } && ImageNamePattern.IsMatch(name);
+    public static bool IsImageName(string? name) => name is { Length: > 0 and <= 128 } && ImageNamePattern.IsMatch(name) && name != ImageNames.ReservedName;
 
     public static bool IsVersion(string? version) => version is not null && VersionPattern.IsMatch(version);
 

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using Distroless.Dsl.Rules;
+using Distroless.Dsl.Runner.Building;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
 using Docker.DotNet;
@@ -26,8 +28,12 @@ internal sealed class BuilderImageBootstrap
 
     public const string Suite = "trixie";
 
-    public async Task EnsureAsync(string image, CancellationToken cancellation)
+    /// <summary>Debian's own image, pulled where a registry is reachable and then named as our builder.</summary>
+    public const string UpstreamImage = "debian:" + Suite + "-slim";
+
+    public async Task EnsureAsync(ImageNaming naming, CancellationToken cancellation)
     {
+        var image = naming.Builder;
         if (await ExistsAsync(image, cancellation).ConfigureAwait(false))
         {
             return;
@@ -35,14 +41,24 @@ internal sealed class BuilderImageBootstrap
 
         var colon = image.LastIndexOf(':');
         var (repository, tag) = (image.Substring(0, colon), image.Substring(colon + 1));
+
+        // The same builder under another prefix (e.g. the default one) is ours already: name it, don't make it again.
+        if (image != ImageNaming.Default.Builder && await ExistsAsync(ImageNaming.Default.Builder, cancellation).ConfigureAwait(false))
+        {
+            await TagOwnership.TagAsync(_engine, ImageNaming.Default.Builder, new[] { image }, cancellation).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(TimeSpan.FromSeconds(60));
-            await _engine.Client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, new Progress<JSONMessage>(), timeout.Token).ConfigureAwait(false);
-            if (await ExistsAsync(image, cancellation).ConfigureAwait(false))
+            var upstream = UpstreamImage.Split(':');
+            await _engine.Client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = upstream[0], Tag = upstream[1] }, null, new Progress<JSONMessage>(), timeout.Token).ConfigureAwait(false);
+            if (await ExistsAsync(UpstreamImage, cancellation).ConfigureAwait(false))
             {
-                _output.WriteLine("Pulled builder image " + image);
+                await TagOwnership.TagAsync(_engine, UpstreamImage, new[] { image }, cancellation).ConfigureAwait(false);
+                _output.WriteLine("Pulled " + UpstreamImage + " as the builder image " + image);
                 return;
             }
         }
@@ -59,7 +75,7 @@ internal sealed class BuilderImageBootstrap
             await RunMmdebstrapAsync(tar, cancellation).ConfigureAwait(false);
             await using var stream = File.OpenRead(tar);
             await _engine.Client.Images.CreateImageAsync(
-                new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag, Changes = new[] { "CMD [\"bash\"]" } },
+                new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag, Changes = new[] { "CMD [\"bash\"]", "LABEL " + ImageNames.OwnerLabel + "=" + ImageNames.ReservedName } },
                 stream, null, new Progress<JSONMessage>(), cancellation).ConfigureAwait(false);
         }
         finally

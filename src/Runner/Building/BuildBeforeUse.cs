@@ -22,13 +22,13 @@ internal static class BuildBeforeUse
 
     /// <param name="failure">What the failure means for the caller, e.g. "nothing was pushed".</param>
     public static async Task RunAsync(
-        EngineConnection engine, DefinitionCatalog catalog, IEnumerable<string> names, IReadOnlyCollection<string>? platforms, string failure,
+        EngineConnection engine, DefinitionCatalog catalog, ImageNaming naming, IEnumerable<string> names, PlatformSelection platforms, string failure,
         TextWriter output, TextWriter error, CancellationToken cancellation)
     {
-        await new BuilderImageBootstrap(engine, output).EnsureAsync(BuildStage.DebianBuilderImage, cancellation).ConfigureAwait(false);
+        await new BuilderImageBootstrap(engine, output).EnsureAsync(naming, cancellation).ConfigureAwait(false);
         var plan = new BuildPlan(catalog);
         var progress = new BuildProgress(output);
-        var results = await plan.RunAsync(engine, new ImageBuilder(engine, BuilderKind.Auto, progress), progress, plan.Resolve(names),
+        var results = await plan.RunAsync(engine, new ImageBuilder(engine, BuilderKind.Auto, progress, naming), progress, plan.Resolve(names),
             platforms, noCache: false, DefaultParallelism, cancellation).ConfigureAwait(false);
         var failed = results.Where(r => r.Status != "built").ToList();
         if (failed.Count == 0)

@@ -63,7 +63,7 @@ internal sealed class BuildPlan
 
     public async Task<IReadOnlyList<BuildResult>> RunAsync(
         EngineConnection engine, ImageBuilder builder, BuildProgress progress, IReadOnlyList<CatalogEntry> images,
-        IReadOnlyCollection<string>? platforms, bool noCache, int parallelism, CancellationToken cancellation)
+        PlatformSelection platforms, bool noCache, int parallelism, CancellationToken cancellation)
     {
         var results = new ConcurrentBag<BuildResult>();
         var gate = new SemaphoreSlim(Math.Max(1, parallelism));
@@ -80,7 +80,7 @@ internal sealed class BuildPlan
         async Task<bool> BuildImageAsync(CatalogEntry image, List<Task<bool>> dependencies)
         {
             var dependenciesBuilt = await Task.WhenAll(dependencies).ConfigureAwait(false);
-            var targets = image.Platforms.Where(p => platforms is null || platforms.Contains(p)).ToList();
+            var targets = platforms.Of(image);
             if (dependenciesBuilt.Any(ok => !ok))
             {
                 var failed = image.DependsOn.Where((_, i) => !dependenciesBuilt[i]);
@@ -94,7 +94,7 @@ internal sealed class BuildPlan
 
             if (targets.Count == 0)
             {
-                results.Add(new BuildResult(image.Name, string.Join(",", platforms ?? Array.Empty<string>()), "skipped", TimeSpan.Zero, null, null,
+                results.Add(new BuildResult(image.Name, platforms.ToString(), "skipped", TimeSpan.Zero, null, null,
                     "it targets only " + string.Join(", ", image.Platforms)));
                 return false;
             }
@@ -109,7 +109,7 @@ internal sealed class BuildPlan
             var clock = Stopwatch.StartNew();
             try
             {
-                progress.Begin(image.Name, platform, "building " + ImageBuilder.PlatformTag(image, platform));
+                progress.Begin(image.Name, platform, "building " + builder.Naming.PlatformTag(image, platform));
                 var outcome = await builder.BuildAsync(image, platform, noCache, cancellation).ConfigureAwait(false);
                 if (!outcome.Succeeded)
                 {
@@ -120,12 +120,15 @@ internal sealed class BuildPlan
 
                 if (platform == engine.HostPlatform)
                 {
-                    foreach (var tag in image.Tags)
+                    try
                     {
-                        var colon = tag.LastIndexOf(':');
-                        await engine.Client.Images.TagImageAsync(outcome.Tag,
-                            new ImageTagParameters { RepositoryName = tag.Substring(0, colon), Tag = tag.Substring(colon + 1) },
-                            cancellation).ConfigureAwait(false);
+                        await TagOwnership.TagAsync(engine, outcome.Tag, builder.Naming.HostTags(image), cancellation).ConfigureAwait(false);
+                    }
+                    catch (RunnerException e)
+                    {
+                        results.Add(new BuildResult(image.Name, platform, "failed", clock.Elapsed, null, outcome with { Succeeded = false, Error = e.Message }, e.Message));
+                        progress.End(image.Name, platform, "failed: " + e.Message);
+                        return false;
                     }
                 }
 

@@ -33,21 +33,22 @@ internal sealed class ImageBuilder
     private readonly BuilderKind _builder;
     private readonly BuildProgress _progress;
 
-    public ImageBuilder(EngineConnection engine, BuilderKind builder, BuildProgress progress)
+    public ImageBuilder(EngineConnection engine, BuilderKind builder, BuildProgress progress, ImageNaming naming)
     {
         _engine = engine;
         _builder = builder;
         _progress = progress;
+        Naming = naming;
     }
 
-    public static string Arch(string platform) => platform.Substring(platform.IndexOf('/') + 1);
+    public ImageNaming Naming { get; }
 
-    public static string PlatformTag(CatalogEntry image, string platform) => image.Name + ":" + DockerfileEmitter.PlatformVersion(image.Version, Arch(platform));
+    public static string Arch(string platform) => ImageNaming.Architecture(platform);
 
     public async Task<BuildOutcome> BuildAsync(CatalogEntry image, string platform, bool noCache, CancellationToken cancellation)
     {
         var useBuildKit = _builder != BuilderKind.Classic;
-        var tag = PlatformTag(image, platform);
+        var tag = Naming.PlatformTag(image, platform);
         if (!useBuildKit && platform != _engine.HostPlatform)
         {
             return Failed(tag, "classic", "", Array.Empty<string>(),
@@ -75,6 +76,11 @@ internal sealed class ImageBuilder
     public async Task<BuildOutcome> BuildAsync(string name, string platform, string tag, Func<MemoryStream> context, bool noCache, CancellationToken cancellation)
     {
         var useBuildKit = _builder != BuilderKind.Classic;
+        if (await TagOwnership.ForeignImageAsync(_engine, tag, cancellation).ConfigureAwait(false) is { } foreign)
+        {
+            return Failed(tag, useBuildKit ? "buildkit" : "classic", "", Array.Empty<string>(), foreign);
+        }
+
         var outcome = await RunAsync(name, context, platform, tag, useBuildKit, noCache, cancellation).ConfigureAwait(false);
         if (_builder == BuilderKind.Auto && !outcome.Succeeded && IsBuildKitUnavailable(outcome.Error))
         {
@@ -102,6 +108,7 @@ internal sealed class ImageBuilder
                 ["BUILDPLATFORM"] = _engine.HostPlatform,
                 ["TARGETPLATFORM"] = platform,
                 ["TARGETARCH"] = Arch(platform),
+                [Naming.BuildArgument.Key] = Naming.BuildArgument.Value,
             },
         };
 

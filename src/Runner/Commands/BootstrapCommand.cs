@@ -10,12 +10,15 @@ internal static class BootstrapCommand
 {
     public static Command Create(TextWriter output)
     {
-        var command = new Command("bootstrap", "Make sure the builder image (" + BuildStage.DebianBuilderImage + ") exists: pull it, or make it with mmdebstrap.");
-        command.SetAction(async (_, cancellation) =>
+        var command = new Command("bootstrap", "Make sure the builder image (PREFIX" + Dsl.Rules.ImageNames.Builder + ") exists: pull Debian's, or make it with mmdebstrap.");
+        var naming = new NamingOptions();
+        naming.AddTo(command);
+        command.SetAction(async (result, cancellation) =>
         {
+            var imageNames = naming.Read(result);
             using var engine = await EngineConnection.ConnectAsync(cancellation);
-            await new BuilderImageBootstrap(engine, output).EnsureAsync(BuildStage.DebianBuilderImage, cancellation);
-            output.WriteLine("Builder image " + BuildStage.DebianBuilderImage + " is present.");
+            await new BuilderImageBootstrap(engine, output).EnsureAsync(imageNames, cancellation);
+            output.WriteLine("Builder image " + imageNames.Builder + " is present.");
             return 0;
         });
         return command;

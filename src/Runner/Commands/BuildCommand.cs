@@ -26,20 +26,23 @@ internal static class BuildCommand
         {
             names, platforms, builder, noCache, parallel,
         };
+        var naming = new NamingOptions();
+        naming.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
-            var wanted = PlatformArguments.Check(result.GetValue(platforms));
+            var wanted = PlatformSelection.Parse(result.GetValue(platforms));
+            var imageNames = naming.Read(result);
 
             var plan = new BuildPlan(lookup.Catalog);
             var images = plan.Resolve(result.GetValue(names)!);
             using var engine = await EngineConnection.ConnectAsync(cancellation);
             output.WriteLine("Engine " + engine.Version + " at " + engine.Endpoint.Uri + " (" + engine.HostPlatform + "); building " + string.Join(", ", images.Select(i => i.Name)));
-            await new BuilderImageBootstrap(engine, output).EnsureAsync(BuildStage.DebianBuilderImage, cancellation);
+            await new BuilderImageBootstrap(engine, output).EnsureAsync(imageNames, cancellation);
 
             IReadOnlyList<BuildResult> results;
             using (var progress = BuildProgress.For(output))
             {
-                results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress), progress, images,
+                results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress, imageNames), progress, images,
                     wanted, result.GetValue(noCache), result.GetValue(parallel), cancellation);
             }
 

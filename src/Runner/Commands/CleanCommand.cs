@@ -20,17 +20,26 @@ internal static class CleanCommand
     {
         var names = new Argument<string[]>("name") { Description = "Images to remove (default: every image in the catalog).", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("clean", "Remove the images that build tagged (builder images and the build cache are kept).") { names };
+        var naming = new NamingOptions();
+        naming.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
             var wanted = result.GetValue(names) is { Length: > 0 } given ? given.Select(lookup.Image).ToList() : lookup.Catalog.Images.ToList();
+            var imageNames = naming.Read(result);
             using var engine = await EngineConnection.ConnectAsync(cancellation);
             var removed = 0;
             var inUse = 0;
             foreach (var image in wanted)
             {
-                var tags = image.Tags.Concat(image.Platforms.Select(p => ImageBuilder.PlatformTag(image, p))).Distinct(StringComparer.Ordinal);
+                var tags = imageNames.HostTags(image).Concat(image.Platforms.Select(p => imageNames.PlatformTag(image, p))).Distinct(StringComparer.Ordinal);
                 foreach (var tag in tags)
                 {
+                    if (await TagOwnership.ForeignImageAsync(engine, tag, cancellation) is { } foreign)
+                    {
+                        error.WriteLine("kept    " + tag + ": Distroless.Dsl did not make it");
+                        continue;
+                    }
+
                     try
                     {
                         await engine.Client.Images.DeleteImageAsync(tag, new ImageDeleteParameters { Force = false }, cancellation);

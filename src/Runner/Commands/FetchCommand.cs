@@ -25,7 +25,7 @@ internal static class FetchCommand
         command.SetAction(async (result, cancellation) =>
         {
             var images = result.GetValue(names) is { Length: > 0 } given ? given.Select(lookup.Image).ToList() : lookup.Catalog.Images.ToList();
-            var only = PlatformArguments.Check(result.GetValue(platforms));
+            var only = PlatformSelection.Parse(result.GetValue(platforms));
             var path = result.GetValue(lockPath) ?? LockPaths.DefaultLock();
             var lockFile = LockPaths.Read(path);
             var gaps = LockCheck.Gaps(images, lockFile);
@@ -37,7 +37,7 @@ internal static class FetchCommand
             using var engine = await EngineConnection.ConnectAsync(cancellation);
             // Builds run their builder stages natively on this engine, so builder packages are fetched for its architecture only.
             var wanted = images
-                .SelectMany(i => i.Platforms.Where(p => only is null || only.Contains(p)).Select(p => lockFile.For(i.Name, p.Substring(p.IndexOf('/') + 1), engine.HostArchitecture)))
+                .SelectMany(i => only.Of(i).Select(p => lockFile.For(i.Name, ImageNaming.Architecture(p), engine.HostArchitecture)))
                 .SelectMany(p => p).ToList();
             var arches = wanted.Where(p => p.Role == PackageRole.Target).Select(p => p.Arch).Distinct().OrderBy(a => a, StringComparer.Ordinal);
             var store = new PackageCache(result.GetValue(cache) ?? LockPaths.DefaultCache());

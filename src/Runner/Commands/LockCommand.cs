@@ -86,7 +86,7 @@ internal static class LockCommand
         if (targets.Count > 0)
         {
             using var engine = await EngineConnection.ConnectAsync(cancellation);
-            output.WriteLine("Resolving " + string.Join(", ", targets.Select(t => t.Name)) + " with apt in " + BuildStage.DebianBuilderImage);
+            output.WriteLine("Resolving " + string.Join(", ", targets.Select(t => t.Name)) + " with apt in " + ImageNaming.FromEnvironment().Builder);
             packages.AddRange(await PackageResolver.ResolveAsync(engine, targets.Select(PackageResolver.NeedsOf).ToList(), output, cancellation));
         }
 

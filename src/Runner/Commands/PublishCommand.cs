@@ -15,44 +15,29 @@ namespace Distroless.Dsl.Runner.Commands;
 /// (a cache hit when nothing changed), pushes every platform's image, then writes the multi-platform manifest list.</summary>
 internal static class PublishCommand
 {
-    private static readonly Regex RegistryPattern = new(@"^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?$");
-    private static readonly Regex NamespacePattern = new(@"^[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$");
-
     public static Command Create(CatalogLookup lookup, TextWriter output, TextWriter error)
     {
         var names = new Argument<string[]>("name") { Description = "Images to publish; they are built first (a cache hit when unchanged).", Arity = ArgumentArity.OneOrMore };
-        var registry = new Option<string>("--registry") { Description = "Registry HOST[:PORT], e.g. ghcr.io or 127.0.0.1:5000 (http for loopback, https otherwise).", Required = true };
-        var ns = new Option<string?>("--namespace") { Description = "Repository namespace: REGISTRY/NAMESPACE/NAME." };
+        var naming = new NamingOptions("Registry HOST[:PORT] to push to, e.g. ghcr.io or 127.0.0.1:5000 (http for loopback, https otherwise); default $" + ImageNaming.RegistryVariable + ".");
         var platforms = new Option<string[]>("--platform") { Description = "Publish only these platforms (default: each image's own).", AllowMultipleArgumentsPerToken = true };
         var dateTag = new Option<bool>("--date-tag") { Description = "Also tag vYYYY.MM.DD (UTC), or vYYYY.MM.DD.N when that tag exists." };
         var command = new Command("publish", "Push each image's platforms to a registry, then a manifest list tagged VERSION and latest. "
                                              + "Credentials: " + CredentialLookup.UsernameVariable + "/" + CredentialLookup.PasswordVariable
                                              + ", GITHUB_ACTOR/GITHUB_TOKEN for ghcr.io, or the docker config.")
         {
-            names, registry, ns, platforms, dateTag,
+            names, platforms, dateTag,
         };
+        naming.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
-            var host = result.GetValue(registry)!;
-            if (!RegistryPattern.IsMatch(host))
-            {
-                throw new RunnerException("--registry takes HOST[:PORT] (e.g. ghcr.io or 127.0.0.1:5000), not '" + host + "'");
-            }
+            // The images are built and tagged under the names they are pushed as: REGISTRY/NAMESPACE/NAME:VERSION-ARCH.
+            var imageNames = naming.Read(result);
+            var host = imageNames.Registry ?? throw new RunnerException("publish needs --registry HOST[:PORT] (or $" + ImageNaming.RegistryVariable + ")");
 
-            var space = result.GetValue(ns);
-            if (!string.IsNullOrEmpty(space) && !NamespacePattern.IsMatch(space))
-            {
-                throw new RunnerException("--namespace takes lowercase path components such as 'acme' or 'acme/images', not '" + space + "'");
-            }
-
-            var wanted = PlatformArguments.Check(result.GetValue(platforms));
+            var wanted = PlatformSelection.Parse(result.GetValue(platforms));
 
             var images = result.GetValue(names)!.Distinct(StringComparer.Ordinal).Select(lookup.Image).ToList();
-            var targets = images.Select(i => new PublishTarget(i, i.Platforms.Where(pl => wanted is null || wanted.Contains(pl)).ToList())).ToList();
-            if (targets.FirstOrDefault(t => t.Platforms.Count == 0) is { } none)
-            {
-                throw new RunnerException(none.Image.Name + " targets only " + string.Join(", ", none.Image.Platforms) + ": nothing to publish for " + string.Join(", ", wanted!));
-            }
+            var targets = images.Select(i => new PublishTarget(i, wanted.Require(i))).ToList();
 
             var scrubber = new SecretScrubber();
             try
@@ -66,14 +51,14 @@ internal static class PublishCommand
                 using var client = new RegistryClient(host, credentials, scrubber);
 
                 // Credentials first: a refused password fails in a second, before any build or push.
-                await client.CheckAccessAsync(ImagePublisher.Repository(space, images[0]), cancellation);
+                await client.CheckAccessAsync(imageNames.RepositoryPath(images[0]), cancellation);
                 output.WriteLine("Registry " + host + " accepts " + (credentials?.ToString() ?? "anonymous access"));
 
                 using var engine = await EngineConnection.ConnectAsync(cancellation);
-                await BuildBeforeUse.RunAsync(engine, lookup.Catalog, images.Select(i => i.Name), wanted, "nothing was pushed", output, error, cancellation);
+                await BuildBeforeUse.RunAsync(engine, lookup.Catalog, imageNames, images.Select(i => i.Name), wanted, "nothing was pushed", output, error, cancellation);
 
-                var publisher = new ImagePublisher(engine, client, credentials, scrubber, output);
-                foreach (var image in await publisher.PublishAsync(targets, space, result.GetValue(dateTag), DateTimeOffset.UtcNow, cancellation))
+                var publisher = new ImagePublisher(engine, client, credentials, scrubber, output, imageNames);
+                foreach (var image in await publisher.PublishAsync(targets, result.GetValue(dateTag), DateTimeOffset.UtcNow, cancellation))
                 {
                     output.WriteLine("published " + host + "/" + image.Repository + ":" + string.Join(", :", image.Tags) + " -> " + image.Digest + " ("
                                      + (image.MediaType == MediaTypes.OciIndex ? "OCI index" : "manifest list") + ": "

@@ -22,8 +22,12 @@ internal static class TestCommand
         {
             names, platforms,
         };
+        var naming = new NamingOptions();
+        naming.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
+            var wanted = PlatformSelection.Parse(result.GetValue(platforms));
+            var imageNames = naming.Read(result);
             using var engine = await EngineConnection.ConnectAsync(cancellation);
             var failures = 0;
             RuntimeProbe? probe = null;
@@ -31,10 +35,9 @@ internal static class TestCommand
             {
                 var image = lookup.Image(name);
                 var expectation = ContractCheck.Expectations(image, lookup.Catalog);
-                var wanted = result.GetValue(platforms);
-                foreach (var platform in image.Platforms.Where(p => wanted is not { Length: > 0 } || wanted.Contains(p)))
+                foreach (var platform in wanted.Require(image))
                 {
-                    var tag = ImageBuilder.PlatformTag(image, platform);
+                    var tag = imageNames.PlatformTag(image, platform);
                     var problems = new List<string>();
                     Docker.DotNet.Models.ImageInspectResponse config;
                     try
@@ -43,7 +46,7 @@ internal static class TestCommand
                     }
                     catch (DockerImageNotFoundException)
                     {
-                        throw new RunnerException("Image " + tag + " is not built: run 'build " + name + "' first");
+                        throw new RunnerException("Image " + tag + " is not built for " + platform + ": run 'build " + name + " --platform " + platform + "' first");
                     }
 
                     var files = await ExportedFileSystem.ReadAsync(engine, tag, platform, cancellation);
@@ -61,7 +64,7 @@ internal static class TestCommand
                     var probeChecks = native ? RuntimeProbe.ChecksFor(expectation) : Array.Empty<string>();
                     if (probeChecks.Count > 0)
                     {
-                        probe ??= await RuntimeProbe.PrepareAsync(engine, new BuildProgress(TextWriter.Null), cancellation);
+                        probe ??= await RuntimeProbe.PrepareAsync(engine, imageNames, new BuildProgress(TextWriter.Null), cancellation);
                         problems.AddRange(await probe.RunAsync(engine, tag, probeChecks, cancellation));
                     }
 

@@ -21,10 +21,12 @@ internal static class UpCommand
         {
             name, outDir, generate, build, timeout,
         };
+        var naming = new NamingOptions();
+        naming.AddTo(command);
         command.SetAction(async (result, cancellation) =>
         {
             var stack = lookup.Stack(result.GetValue(name)!);
-            await StackLifecycle.UpAsync(lookup.Catalog, stack, result.GetValue(outDir) ?? ComposeProject.DefaultDirectory(stack), result.GetValue(generate), result.GetValue(build),
+            await StackLifecycle.UpAsync(lookup.Catalog, naming.Read(result), stack, result.GetValue(outDir) ?? ComposeProject.DefaultDirectory(stack), result.GetValue(generate), result.GetValue(build),
                 TimeSpan.FromSeconds(Math.Max(1, result.GetValue(timeout))), output, error, cancellation);
             return 0;
         });

@@ -14,27 +14,31 @@ internal sealed class ComposeCli
 {
     private readonly string _program;
     private readonly string[] _prefix;
+    private readonly IReadOnlyDictionary<string, string> _environment;
 
-    private ComposeCli(string program, string[] prefix, string description)
+    private ComposeCli(string program, string[] prefix, string description, IReadOnlyDictionary<string, string> environment)
     {
         _program = program;
         _prefix = prefix;
         Description = description;
+        _environment = environment;
     }
 
     public string Description { get; }
 
-    public static async Task<ComposeCli> FindAsync(CancellationToken cancellation)
+    /// <param name="naming">The image names the compose file's <c>IMAGE_PREFIX</c> resolves to.</param>
+    public static async Task<ComposeCli> FindAsync(ImageNaming naming, CancellationToken cancellation)
     {
+        var environment = new Dictionary<string, string> { [naming.BuildArgument.Key] = naming.BuildArgument.Value };
         foreach (var (program, prefix) in new[] { ("docker", new[] { "compose" }), ("docker-compose", Array.Empty<string>()) })
         {
-            var candidate = new ComposeCli(program, prefix, "");
+            var candidate = new ComposeCli(program, prefix, "", environment);
             try
             {
                 var (exit, output) = await candidate.RunAsync(new[] { "version" }, cancellation).ConfigureAwait(false);
                 if (exit == 0)
                 {
-                    return new ComposeCli(program, prefix, string.Join(" ", prefix.Prepend(program)) + " (" + output.FirstOrDefault()?.Trim() + ")");
+                    return new ComposeCli(program, prefix, string.Join(" ", prefix.Prepend(program)) + " (" + output.FirstOrDefault()?.Trim() + ")", environment);
                 }
             }
             catch (System.ComponentModel.Win32Exception)
@@ -51,5 +55,5 @@ internal sealed class ComposeCli
         RunAsync(new[] { "--project-name", project.Name, "--project-directory", project.Directory, "--file", project.ComposeFile }.Concat(arguments), cancellation);
 
     private Task<(int ExitCode, IReadOnlyList<string> Output)> RunAsync(IEnumerable<string> arguments, CancellationToken cancellation) =>
-        ExternalProgram.RunAsync(_program, _prefix.Concat(arguments), environment: null, cancellation);
+        ExternalProgram.RunAsync(_program, _prefix.Concat(arguments), _environment, cancellation);
 }

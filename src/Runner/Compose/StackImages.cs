@@ -18,9 +18,9 @@ namespace Distroless.Dsl.Runner.Compose;
 internal static class StackImages
 {
     public static async Task EnsureAsync(
-        EngineConnection engine, DefinitionCatalog catalog, CatalogEntry stack, bool rebuild, TextWriter output, TextWriter error, CancellationToken cancellation)
+        EngineConnection engine, DefinitionCatalog catalog, ImageNaming naming, CatalogEntry stack, bool rebuild, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
-        var toBuild = rebuild ? stack.DependsOn.ToList() : await MissingAsync(engine, catalog, stack, cancellation).ConfigureAwait(false);
+        var toBuild = rebuild ? stack.DependsOn.ToList() : await MissingAsync(engine, catalog, naming, stack, cancellation).ConfigureAwait(false);
         if (toBuild.Count == 0)
         {
             output.WriteLine("Images of " + stack.Name + " are present: " + string.Join(", ", stack.DependsOn));
@@ -29,18 +29,18 @@ internal static class StackImages
 
         output.WriteLine((rebuild ? "Building the images of " + stack.Name + " for " : "Building what " + stack.Name + " misses for ")
             + engine.HostPlatform + ": " + string.Join(", ", toBuild));
-        await BuildBeforeUse.RunAsync(engine, catalog, toBuild, new[] { engine.HostPlatform }, "could not build the images of " + stack.Name,
+        await BuildBeforeUse.RunAsync(engine, catalog, naming, toBuild, PlatformSelection.Parse(new[] { engine.HostPlatform }), "could not build the images of " + stack.Name,
             output, error, cancellation).ConfigureAwait(false);
     }
 
-    private static async Task<List<string>> MissingAsync(EngineConnection engine, DefinitionCatalog catalog, CatalogEntry stack, CancellationToken cancellation)
+    private static async Task<List<string>> MissingAsync(EngineConnection engine, DefinitionCatalog catalog, ImageNaming naming, CatalogEntry stack, CancellationToken cancellation)
     {
         var missing = new List<string>();
         foreach (var name in stack.DependsOn)
         {
             try
             {
-                await engine.Client.Images.InspectImageAsync(catalog.FindImage(name)!.Reference, cancellation).ConfigureAwait(false);
+                await engine.Client.Images.InspectImageAsync(naming.HostTags(catalog.FindImage(name)!)[0], cancellation).ConfigureAwait(false);
             }
             catch (DockerImageNotFoundException)
             {

@@ -16,8 +16,8 @@ internal static class StackLifecycle
     private const int LogLinesShown = 20;
 
     public static async Task<TimeSpan> UpAsync(
-        DefinitionCatalog catalog, CatalogEntry stack, string directory, bool generateSecrets, bool rebuild, TimeSpan timeout, TextWriter output, TextWriter error,
-        CancellationToken cancellation)
+        DefinitionCatalog catalog, ImageNaming naming, CatalogEntry stack, string directory, bool generateSecrets, bool rebuild, TimeSpan timeout,
+        TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         // Secrets first: a missing one is the user's to fix, before any build time is spent.
         var (project, generated) = ComposeProject.Write(stack, directory, generateSecrets);
@@ -30,9 +30,9 @@ internal static class StackLifecycle
         }
 
         using var engine = await EngineConnection.ConnectAsync(cancellation).ConfigureAwait(false);
-        await StackImages.EnsureAsync(engine, catalog, stack, rebuild, output, error, cancellation).ConfigureAwait(false);
+        await StackImages.EnsureAsync(engine, catalog, naming, stack, rebuild, output, error, cancellation).ConfigureAwait(false);
 
-        var compose = await ComposeCli.FindAsync(cancellation).ConfigureAwait(false);
+        var compose = await ComposeCli.FindAsync(naming, cancellation).ConfigureAwait(false);
         output.WriteLine("Starting " + project.Name + " with " + compose.Description);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await RunAsync(compose, project, new[] { "up", "--detach" }, output, cancellation).ConfigureAwait(false);
@@ -66,10 +66,10 @@ internal static class StackLifecycle
         return clock.Elapsed;
     }
 
-    public static async Task DownAsync(CatalogEntry stack, string directory, bool volumes, TextWriter output, CancellationToken cancellation)
+    public static async Task DownAsync(ImageNaming naming, CatalogEntry stack, string directory, bool volumes, TextWriter output, CancellationToken cancellation)
     {
         var (project, _) = ComposeProject.Write(stack, directory, generateSecrets: false);
-        var compose = await ComposeCli.FindAsync(cancellation).ConfigureAwait(false);
+        var compose = await ComposeCli.FindAsync(naming, cancellation).ConfigureAwait(false);
         await RunAsync(compose, project, volumes ? new[] { "down", "--volumes", "--remove-orphans" } : new[] { "down", "--remove-orphans" }, output, cancellation).ConfigureAwait(false);
         output.WriteLine("Stack " + project.Name + " is down" + (volumes ? ", its volumes removed" : "; its volumes are kept (--volumes removes them)"));
     }

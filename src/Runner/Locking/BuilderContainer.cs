@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Runner.Bootstrap;
+using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
 using Docker.DotNet.Models;
 
@@ -19,10 +20,11 @@ internal static class BuilderContainer
     public static async Task<Result> RunAsync(
         EngineConnection engine, string script, TextWriter progress, CancellationToken cancellation, Func<string, CancellationToken, Task>? collect = null)
     {
-        await new BuilderImageBootstrap(engine, progress).EnsureAsync(BuildStage.DebianBuilderImage, cancellation).ConfigureAwait(false);
+        var naming = ImageNaming.FromEnvironment();
+        await new BuilderImageBootstrap(engine, progress).EnsureAsync(naming, cancellation).ConfigureAwait(false);
         var container = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
-            Image = BuildStage.DebianBuilderImage,
+            Image = naming.Builder,
             Entrypoint = new List<string> { "sh", "-c", script },
             Cmd = new List<string>(),
             Env = new List<string> { "DEBIAN_FRONTEND=noninteractive" },

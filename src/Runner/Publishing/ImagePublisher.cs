@@ -21,8 +21,8 @@ internal sealed record PublishTarget(CatalogEntry Image, IReadOnlyList<string> P
 /// <summary>What one image's publish wrote: its manifest list, the tags pointing at it, and its children.</summary>
 internal sealed record PublishedImage(string Repository, string Digest, string MediaType, IReadOnlyList<string> Tags, IReadOnlyList<PlatformManifest> Children);
 
-/// <summary>Publishes built images: tags each platform's local <c>NAME:VERSION-ARCH</c> as
-/// <c>REGISTRY/NS/NAME:VERSION-ARCH</c>, pushes them all through the engine (then drops those tags again), and
+/// <summary>Publishes built images: pushes each platform's
+/// <c>REGISTRY/NS/NAME:VERSION-ARCH</c> (built under that name) through the engine, and
 /// only when every push succeeded writes each image's manifest list under <c>VERSION</c>, <c>latest</c> and
 /// optionally <c>vYYYY.MM.DD[.N]</c>.
 /// A failed push leaves no manifest list pointing at a missing platform.</summary>
@@ -33,18 +33,17 @@ internal sealed class ImagePublisher
     private readonly RegistryCredentials? _credentials;
     private readonly SecretScrubber _scrubber;
     private readonly BuildProgress _progress;
+    private readonly ImageNaming _naming;
 
-    public ImagePublisher(EngineConnection engine, RegistryClient registry, RegistryCredentials? credentials, SecretScrubber scrubber, TextWriter output)
+    public ImagePublisher(EngineConnection engine, RegistryClient registry, RegistryCredentials? credentials, SecretScrubber scrubber, TextWriter output, ImageNaming naming)
     {
+        _naming = naming;
         _engine = engine;
         _registry = registry;
         _credentials = credentials;
         _scrubber = scrubber;
         _progress = new BuildProgress(new ScrubbingWriter(output, scrubber));
     }
-
-    /// <summary><c>acme/base</c>, or <c>base</c> without a namespace.</summary>
-    public static string Repository(string? ns, CatalogEntry image) => string.IsNullOrEmpty(ns) ? image.Name : ns + "/" + image.Name;
 
     /// <summary><c>vYYYY.MM.DD</c> for the UTC date, or the first of <c>.1</c>, <c>.2</c>, … not yet in <paramref name="existing"/>.</summary>
     public static string DateTag(DateTimeOffset now, IReadOnlyCollection<string> existing)
@@ -59,10 +58,10 @@ internal sealed class ImagePublisher
         return tag;
     }
 
-    public async Task<IReadOnlyList<PublishedImage>> PublishAsync(IReadOnlyList<PublishTarget> targets, string? ns, bool dateTag, DateTimeOffset now, CancellationToken cancellation)
+    public async Task<IReadOnlyList<PublishedImage>> PublishAsync(IReadOnlyList<PublishTarget> targets, bool dateTag, DateTimeOffset now, CancellationToken cancellation)
     {
         var pushes = targets.SelectMany(t => t.Platforms.Select(p => (Target: t, Platform: p))).ToList();
-        var outcomes = await Task.WhenAll(pushes.Select(p => PushAsync(p.Target.Image, p.Platform, ns, cancellation))).ConfigureAwait(false);
+        var outcomes = await Task.WhenAll(pushes.Select(p => PushAsync(p.Target.Image, p.Platform, cancellation))).ConfigureAwait(false);
         var failed = pushes.Zip(outcomes).Where(p => !p.Second.Outcome.Succeeded).ToList();
         if (failed.Count > 0)
         {
@@ -74,7 +73,7 @@ internal sealed class ImagePublisher
         var published = new List<PublishedImage>();
         foreach (var target in targets)
         {
-            var repository = Repository(ns, target.Image);
+            var repository = _naming.RepositoryPath(target.Image);
             var children = new List<PlatformManifest>();
             foreach (var platform in target.Platforms)
             {
@@ -112,11 +111,12 @@ internal sealed class ImagePublisher
 
     private static string ChildTag(CatalogEntry image, string platform) => DockerfileEmitter.PlatformVersion(image.Version, ImageBuilder.Arch(platform));
 
-    private async Task<(PushOutcome Outcome, ImageInspectResponse? Image)> PushAsync(CatalogEntry image, string platform, string? ns, CancellationToken cancellation)
+    private async Task<(PushOutcome Outcome, ImageInspectResponse? Image)> PushAsync(CatalogEntry image, string platform, CancellationToken cancellation)
     {
-        var local = ImageBuilder.PlatformTag(image, platform);
-        var repository = _registry.Registry + "/" + Repository(ns, image);
+        // Built under the name it is pushed as, so the push needs no extra tag.
+        var repository = _naming.Repository(image);
         var tag = ChildTag(image, platform);
+        var local = repository + ":" + tag;
         ImageInspectResponse inspected;
         try
         {
@@ -133,22 +133,10 @@ internal sealed class ImagePublisher
             return (new PushOutcome(false, null, local + " is " + inspected.Os + "/" + inspected.Architecture + ", not " + platform), null);
         }
 
-        await _engine.Client.Images.TagImageAsync(local, new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellation).ConfigureAwait(false);
-        _progress.Line(image.Name, platform, "pushing " + repository + ":" + tag);
-        PushOutcome outcome;
-        try
-        {
-            outcome = await EnginePush.PushAsync(_engine, repository, tag, _registry.Registry, _credentials,
-                text => _progress.Line(image.Name, platform, text), cancellation).ConfigureAwait(false);
-        }
-        finally
-        {
-            // The registry tag only carries the push; the local image stays NAME:VERSION-ARCH. Removing a tag
-            // of an image that has others only untags it.
-            await _engine.Client.Images.DeleteImageAsync(repository + ":" + tag, new ImageDeleteParameters { NoPrune = true }, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        _progress.Line(image.Name, platform, outcome.Succeeded ? "pushed " + repository + ":" + tag + " " + outcome.Digest : "push failed: " + outcome.Error.Trim());
+        _progress.Line(image.Name, platform, "pushing " + local);
+        var outcome = await EnginePush.PushAsync(_engine, repository, tag, _registry.Registry, _credentials,
+            text => _progress.Line(image.Name, platform, text), cancellation).ConfigureAwait(false);
+        _progress.Line(image.Name, platform, outcome.Succeeded ? "pushed " + local + " " + outcome.Digest : "push failed: " + outcome.Error.Trim());
         return (outcome, inspected);
     }
 

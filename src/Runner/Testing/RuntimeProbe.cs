@@ -34,23 +34,24 @@ internal sealed class RuntimeProbe
     public string ImageTag { get; }
 
     /// <summary>Builds the probe image once per probe source (cached by the engine and by tag) and reads its binary.</summary>
-    public static async Task<RuntimeProbe> PrepareAsync(EngineConnection engine, BuildProgress progress, CancellationToken cancellation)
+    public static async Task<RuntimeProbe> PrepareAsync(EngineConnection engine, ImageNaming naming, BuildProgress progress, CancellationToken cancellation)
     {
         var source = ReadSource();
         var dockerfile = string.Join("\n", new[]
         {
-            "FROM " + BuildStage.DebianBuilderImage + " AS build",
+            "FROM " + naming.Builder + " AS build",
             "RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends golang-go >/dev/null",
             "COPY probe.go /src/probe.go",
             "RUN cd /src && CGO_ENABLED=0 GOCACHE=/tmp/go-cache go build -trimpath -ldflags=-s -o /probe probe.go",
             "",
             "FROM scratch",
             "COPY --from=build /probe /probe",
+            "LABEL " + Dsl.Rules.ImageNames.OwnerLabel + "=probe",
             "",
         });
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(dockerfile + source))).Substring(0, 12).ToLowerInvariant();
-        var tag = "distroless-probe:" + hash;
-        var builder = new ImageBuilder(engine, BuilderKind.Auto, progress);
+        var tag = naming.Prefix + "probe:" + hash;
+        var builder = new ImageBuilder(engine, BuilderKind.Auto, progress, naming);
         var outcome = await builder.BuildAsync("probe", engine.HostPlatform, tag,
             () => BuildContextArchive.FromFiles(("Dockerfile", dockerfile), ("probe.go", source)), noCache: false, cancellation).ConfigureAwait(false);
         if (!outcome.Succeeded)

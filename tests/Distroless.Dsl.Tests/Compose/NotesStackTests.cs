@@ -23,7 +23,7 @@ public class NotesStackTests
         try
         {
             // Start from no notes-api image, so 'up' proves it builds what is missing (publish included).
-            ComposeSupport.Program("docker", new[] { "rmi", "--force", "notes-api:0.1.0", "notes-api:0.1.0-amd64", "notes-api:0.1.0-arm64", "notes-api:latest" });
+            ComposeSupport.Program("docker", new[] { "rmi", "--force", "distroless-dsl/notes-api:0.1.0", "distroless-dsl/notes-api:0.1.0-amd64", "distroless-dsl/notes-api:0.1.0-arm64", "distroless-dsl/notes-api:latest" });
             Run("down", Project, "--out", directory, "--volumes");
             // A random database password: PostgreSQL sets it from the secret at start and the app logs in with it.
             Run("compose", Project, "--out", directory, "--generate-secrets");

@@ -33,9 +33,9 @@ public class ContractTests
         var (exit, output, error) = Run("test", "base", "jq");
 
         Assert.True(exit == 0, output + error);
-        Assert.Matches(@"pass  base:0\.1\.0-amd64 +linux/amd64 +\d+ bytes, \d+ files, runtime probe \(timezone, ca-certificates\)", output);
+        Assert.Matches(@"pass  distroless-dsl/base:0\.1\.0-amd64 +linux/amd64 +\d+ bytes, \d+ files, runtime probe \(timezone, ca-certificates\)", output);
         Assert.Matches(@"pass  base:0\.1\.0-arm64 +linux/arm64 +\d+ bytes, \d+ files\n", output);
-        Assert.Matches(@"pass  jq:[0-9.]+-amd64 +linux/amd64 +\d+ bytes, \d+ files, smoke test, runtime probe \(timezone, ca-certificates\)", output);
+        Assert.Matches(@"pass  distroless-dsl/jq:[0-9.]+-amd64 +linux/amd64 +\d+ bytes, \d+ files, smoke test, runtime probe \(timezone, ca-certificates\)", output);
         Assert.Matches(@"pass  jq:[0-9.]+-arm64 +linux/arm64 +\d+ bytes, \d+ files\n", output);
     }
 
@@ -43,7 +43,7 @@ public class ContractTests
     public async Task The_runtime_probe_fails_on_an_image_without_zoneinfo_or_a_CA_bundle()
     {
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
-        var probe = await RuntimeProbe.PrepareAsync(engine, new BuildProgress(TextWriter.Null), CancellationToken.None);
+        var probe = await RuntimeProbe.PrepareAsync(engine, Distroless.Dsl.Runner.Catalog.ImageNaming.Default, new BuildProgress(TextWriter.Null), CancellationToken.None);
 
         // The probe's own image is FROM scratch with only the binary: both checks must fail, each naming its cause.
         var problems = await probe.RunAsync(engine, probe.ImageTag, new[] { "timezone", "ca-certificates" }, CancellationToken.None);

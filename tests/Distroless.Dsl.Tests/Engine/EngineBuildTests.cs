@@ -103,27 +103,27 @@ public class EngineBuildTests
         using var engine = await Distroless.Dsl.Runner.Engine.EngineConnection.ConnectAsync(default);
         foreach (var tag in new[] { "0.0.1", "latest", "0.0.1-amd64" })
         {
-            await engine.Client.Images.TagImageAsync("base:" + baseImage.Version + "-amd64", new Docker.DotNet.Models.ImageTagParameters { RepositoryName = "clean-me", Tag = tag });
+            await engine.Client.Images.TagImageAsync(Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(baseImage, "linux/amd64"), new Docker.DotNet.Models.ImageTagParameters { RepositoryName = "distroless-dsl/clean-me", Tag = tag });
         }
 
         // The arm64 tag is the only name of its own image (a commit with a label), and a container uses it: removing
         // it would orphan that container's image, so the engine refuses and clean reports it instead of forcing.
-        var source = await engine.Client.Containers.CreateContainerAsync(new Docker.DotNet.Models.CreateContainerParameters { Image = "base:" + baseImage.Version + "-amd64", Entrypoint = new[] { "/never-started" } });
+        var source = await engine.Client.Containers.CreateContainerAsync(new Docker.DotNet.Models.CreateContainerParameters { Image = Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(baseImage, "linux/amd64"), Entrypoint = new[] { "/never-started" } });
         await engine.Client.Images.CommitContainerChangesAsync(new Docker.DotNet.Models.CommitContainerChangesParameters
         {
-            ContainerID = source.ID, RepositoryName = "clean-me", Tag = "0.0.1-arm64", Labels = new System.Collections.Generic.Dictionary<string, string> { ["test"] = "clean" },
+            ContainerID = source.ID, RepositoryName = "distroless-dsl/clean-me", Tag = "0.0.1-arm64", Labels = new System.Collections.Generic.Dictionary<string, string> { ["test"] = "clean" },
         });
         await engine.Client.Containers.RemoveContainerAsync(source.ID, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
-        var container = await engine.Client.Containers.CreateContainerAsync(new Docker.DotNet.Models.CreateContainerParameters { Image = "clean-me:0.0.1-arm64", Entrypoint = new[] { "/never-started" } });
+        var container = await engine.Client.Containers.CreateContainerAsync(new Docker.DotNet.Models.CreateContainerParameters { Image = "distroless-dsl/clean-me:0.0.1-arm64", Entrypoint = new[] { "/never-started" } });
         try
         {
             var (exit, output, error) = Run(catalog, "clean", "clean-me");
 
             Assert.Equal(1, exit);
-            Assert.Contains("removed clean-me:0.0.1\nremoved clean-me:latest\nremoved clean-me:0.0.1-amd64\n", output);
-            Assert.Contains("kept    clean-me:0.0.1-arm64: a container uses it", error);
+            Assert.Contains("removed distroless-dsl/clean-me:0.0.1\nremoved distroless-dsl/clean-me:latest\nremoved distroless-dsl/clean-me:0.0.1-amd64\n", output);
+            Assert.Contains("kept    distroless-dsl/clean-me:0.0.1-arm64: a container uses it", error);
             Assert.Contains("clean: removed 3 tags, kept 1 in use", output);
-            Assert.NotNull(await engine.Client.Images.InspectImageAsync("base:" + baseImage.Version + "-amd64"));
+            Assert.NotNull(await engine.Client.Images.InspectImageAsync(Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(baseImage, "linux/amd64")));
         }
         finally
         {

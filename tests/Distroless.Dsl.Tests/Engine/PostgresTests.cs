@@ -105,7 +105,7 @@ public sealed class PostgresTests
             var exit = Distroless.Dsl.Runner.Program.Run(new[] { "build", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, output, output);
             Assert.True(exit == 0, output.ToString());
             var image = GeneratedCatalog.Catalog.FindImage("postgres")!;
-            return new PostgresRun(await EngineConnection.ConnectAsync(CancellationToken.None), image.Reference + "-amd64");
+            return new PostgresRun(await EngineConnection.ConnectAsync(CancellationToken.None), Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(image, "linux/amd64"));
         }
 
         public async Task<string> CreateVolumeAsync()

@@ -263,27 +263,28 @@ public class PublishTests
         var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
         var entry = new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("publish-partial", "0.0.1", ImageTier.Base),
             Distroless.Definitions.Bases.Static.Spec, "Tests.PublishPartial"));
+        var naming = new ImageNaming(Registry, ns);
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
         Assert.Equal(0, Distroless.Dsl.Runner.Program.Run(new[] { "build", "base", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null));
         foreach (var arch in new[] { "amd64", "arm64" })
         {
-            await engine.Client.Images.TagImageAsync(baseImage.Reference + "-amd64", new ImageTagParameters { RepositoryName = "publish-partial", Tag = "0.0.1-" + arch });
+            await engine.Client.Images.TagImageAsync(ImageNaming.Default.PlatformTag(baseImage, "linux/amd64"), new ImageTagParameters { RepositoryName = naming.Repository(entry), Tag = "0.0.1-" + arch });
         }
 
         var scrubber = new SecretScrubber();
         using var registry = new RegistryClient(Registry, new RegistryCredentials(User, password, "test"), scrubber);
-        var publisher = new ImagePublisher(engine, registry, new RegistryCredentials(User, password, "test"), scrubber, TextWriter.Null);
+        var publisher = new ImagePublisher(engine, registry, new RegistryCredentials(User, password, "test"), scrubber, TextWriter.Null, naming);
         try
         {
             var e = await Assert.ThrowsAsync<RunnerException>(() => publisher.PublishAsync(
-                new[] { new PublishTarget(entry, new[] { "linux/amd64", "linux/arm64" }) }, ns, dateTag: true, DateTimeOffset.UtcNow, CancellationToken.None));
-            Assert.Equal("push of publish-partial linux/arm64 failed: publish-partial:0.0.1-arm64 is linux/amd64, not linux/arm64; no manifest list was written", e.Message);
+                new[] { new PublishTarget(entry, new[] { "linux/amd64", "linux/arm64" }) }, dateTag: true, DateTimeOffset.UtcNow, CancellationToken.None));
+            Assert.Equal("push of publish-partial linux/arm64 failed: " + naming.Repository(entry) + ":0.0.1-arm64 is linux/amd64, not linux/arm64; no manifest list was written", e.Message);
         }
         finally
         {
             foreach (var arch in new[] { "amd64", "arm64" })
             {
-                await engine.Client.Images.DeleteImageAsync("publish-partial:0.0.1-" + arch, new ImageDeleteParameters { NoPrune = true });
+                await engine.Client.Images.DeleteImageAsync(naming.Repository(entry) + ":0.0.1-" + arch, new ImageDeleteParameters { NoPrune = true });
             }
         }
 
@@ -299,7 +300,7 @@ public class PublishTests
         var wrong = "wrong-" + Guid.NewGuid().ToString("N");
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
         var repository = Registry + "/" + FreshNamespace("stream") + "/base";
-        var local = GeneratedCatalog.Catalog.FindImage("base")!.Reference + "-" + engine.HostArchitecture;
+        var local = ImageNaming.Default.PlatformTag(GeneratedCatalog.Catalog.FindImage("base")!, engine.HostPlatform);
         var build = Distroless.Dsl.Runner.Program.Run(new[] { "build", "base", "--platform", engine.HostPlatform }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null);
         Assert.Equal(0, build);
         await engine.Client.Images.TagImageAsync(local, new ImageTagParameters { RepositoryName = repository, Tag = "x" });

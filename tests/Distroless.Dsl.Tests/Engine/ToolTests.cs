@@ -38,7 +38,7 @@ public sealed class ToolTests
         Assert.True(exit == 0, output.ToString());
         foreach (var tool in ToolNames)
         {
-            Assert.Matches(@"pass\s+" + tool + @":\S+-amd64\s+linux/amd64\s+\d+ bytes, \d+ files, smoke test", output.ToString());
+            Assert.Matches(@"pass\s+distroless-dsl/" + tool + @":\S+-amd64\s+linux/amd64\s+\d+ bytes, \d+ files, smoke test", output.ToString());
         }
     }
 
@@ -169,7 +169,7 @@ public sealed class ToolTests
             var entry = GeneratedCatalog.Catalog.FindImage(image)!;
             var container = await _engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
             {
-                Image = entry.Reference + "-amd64",
+                Image = Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(entry, "linux/amd64"),
                 Entrypoint = command,
                 Cmd = new List<string>(),
                 Env = env ?? new List<string>(),

@@ -66,7 +66,7 @@ public class ConsumerBuildTests : IDisposable
             "GeneratedCatalog.Consumer.Definitions.S.g.cs", "GeneratedCatalog.g.cs",
         }, files);
         var jq = File.ReadAllText(Path.Combine(generated, "GeneratedCatalog.Consumer.Definitions.Jq.g.cs"));
-        Assert.Contains(@"FROM base:1.0.0-${TARGETARCH}\n", jq, StringComparison.Ordinal);
+        Assert.Contains(@"FROM ${IMAGE_PREFIX}base:1.0.0-${TARGETARCH}\n", jq, StringComparison.Ordinal);
         Assert.Contains(@"ENTRYPOINT [\""/usr/bin/jq\""]\n", jq, StringComparison.Ordinal);
         Assert.Contains("set -eu", jq, StringComparison.Ordinal); // assemble-rootfs.sh
         var stack = File.ReadAllText(Path.Combine(generated, "GeneratedCatalog.Consumer.Definitions.S.g.cs"));
