@@ -70,7 +70,7 @@ public class ConsumerBuildTests : IDisposable
         Assert.Contains(@"ENTRYPOINT [\""/usr/bin/jq\""]\n", jq, StringComparison.Ordinal);
         Assert.Contains("set -eu", jq, StringComparison.Ordinal); // assemble-rootfs.sh
         var stack = File.ReadAllText(Path.Combine(generated, "GeneratedCatalog.Consumer.Definitions.S.g.cs"));
-        Assert.Contains(@"services:\n  jq:\n    image: \""jq:1.7.1\""\n    user: \""1000:1000\""\n", stack, StringComparison.Ordinal);
+        Assert.Contains(@"services:\n  jq:\n    image: \""${IMAGE_PREFIX:-distroless-dsl/}jq:1.7.1\""\n    user: \""1000:1000\""\n", stack, StringComparison.Ordinal);
         Assert.Contains("# Secrets of the s stack", stack, StringComparison.Ordinal);
     }
 
