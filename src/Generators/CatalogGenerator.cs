@@ -21,6 +21,7 @@ public sealed class CatalogGenerator : IIncrementalGenerator
     public const string StacksStep = "StackDefinitions";
 
     // The Combine/Collect steps, named so a test can see what an edit re-ran (GeneratorRunResult.TrackedSteps).
+    public const string RenderedImagesStep = "RenderedImages";
     public const string ContextFilesStep = "ContextFiles";
     public const string ImagesWithContextFilesStep = "ImagesWithContextFiles";
     public const string ImageFactsStep = "ImageFacts";
@@ -44,15 +45,25 @@ public sealed class CatalogGenerator : IIncrementalGenerator
             .Select(static (files, _) => files.Select(f => f!).OrderBy(f => f.Path, System.StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(ContextFilesStep);
 
-        context.RegisterSourceOutput(images.Combine(contextFiles).WithTrackingName(ImagesWithContextFilesStep), static (spc, pair) =>
+        // Rendering is a step of its own: the transform above runs again for every definition whenever the compilation
+        // changes, while this step runs only for definitions whose evaluated value changed.
+        var renderedImages = images.Select(static (image, _) => RenderedImage.Render(image)).WithTrackingName(RenderedImagesStep);
+
+        context.RegisterSourceOutput(renderedImages.Combine(contextFiles).WithTrackingName(ImagesWithContextFilesStep), static (spc, pair) =>
         {
-            var (image, sources) = pair;
+            var (output, sources) = pair;
+            var image = output.Definition;
             foreach (var diagnostic in image.Diagnostics)
             {
                 spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
             }
 
-            if (image.RenderedImage is { } rendered)
+            if (output.TemplateError is { } templateError)
+            {
+                spc.ReportDiagnostic(Diagnostics.Create(templateError));
+            }
+
+            if (output.Rendered is { } rendered)
             {
                 foreach (var missing in image.ContextSources.Where(path => sources.All(f => f.Path != path)))
                 {

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using CatalogGenerator = generators::Distroless.Dsl.Generators.CatalogGenerator;
 using ParsedDefinition = generators::Distroless.Dsl.Generators.Model.ParsedDefinition;
+using RenderedImage = generators::Distroless.Dsl.Generators.Model.RenderedImage;
 
 namespace Distroless.Dsl.Tests.Generator;
 
@@ -50,7 +51,12 @@ public class IncrementalCachingTests
         // files and the index came out equal to the last run's, so the stack was not rendered again.
         Assert.Equal(new[] { "jq" }, Outputs(second, CatalogGenerator.ImagesWithContextFilesStep)
             .Where(o => o.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged))
-            .Select(o => ((ParsedDefinition)((System.Runtime.CompilerServices.ITuple)o.Value)[0]!).Name));
+            .Select(o => ((RenderedImage)((System.Runtime.CompilerServices.ITuple)o.Value)[0]!).Definition.Name));
+
+        // Only jq is rendered again: the other definitions' transforms re-ran (Unchanged) but their rendering is Cached.
+        var rendered = Outputs(second, CatalogGenerator.RenderedImagesStep);
+        Assert.Equal(3, rendered.Count);
+        Assert.Equal(new[] { "jq" }, rendered.Where(o => o.Reason != IncrementalStepRunReason.Cached).Select(o => ((RenderedImage)o.Value).Definition.Name));
         foreach (var step in new[] { CatalogGenerator.ContextFilesStep, CatalogGenerator.ImageFactsStep, CatalogGenerator.StacksWithImageFactsStep, CatalogGenerator.IndexStep })
         {
             var outputs = Outputs(second, step);
