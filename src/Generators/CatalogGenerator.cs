@@ -20,6 +20,14 @@ public sealed class CatalogGenerator : IIncrementalGenerator
     public const string ImagesStep = "ImageDefinitions";
     public const string StacksStep = "StackDefinitions";
 
+    // The Combine/Collect steps, named so a test can see what an edit re-ran (GeneratorRunResult.TrackedSteps).
+    public const string RenderedImagesStep = "RenderedImages";
+    public const string ContextFilesStep = "ContextFiles";
+    public const string ImagesWithContextFilesStep = "ImagesWithContextFiles";
+    public const string ImageFactsStep = "ImageFacts";
+    public const string StacksWithImageFactsStep = "StacksWithImageFacts";
+    public const string IndexStep = "Index";
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var images = context.SyntaxProvider.ForAttributeWithMetadataName(
@@ -34,17 +42,28 @@ public sealed class CatalogGenerator : IIncrementalGenerator
             .Select(static (pair, ct) => ContextFile(pair.Left, pair.Right, ct))
             .Where(static file => file is not null)
             .Collect()
-            .Select(static (files, _) => files.Select(f => f!).OrderBy(f => f.Path, System.StringComparer.Ordinal).ToEquatableArray());
+            .Select(static (files, _) => files.Select(f => f!).OrderBy(f => f.Path, System.StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(ContextFilesStep);
 
-        context.RegisterSourceOutput(images.Combine(contextFiles), static (spc, pair) =>
+        // Rendering is a step of its own: the transform above runs again for every definition whenever the compilation
+        // changes, while this step runs only for definitions whose evaluated value changed.
+        var renderedImages = images.Select(static (image, _) => RenderedImage.Render(image)).WithTrackingName(RenderedImagesStep);
+
+        context.RegisterSourceOutput(renderedImages.Combine(contextFiles).WithTrackingName(ImagesWithContextFilesStep), static (spc, pair) =>
         {
-            var (image, sources) = pair;
+            var (output, sources) = pair;
+            var image = output.Definition;
             foreach (var diagnostic in image.Diagnostics)
             {
                 spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
             }
 
-            if (image.RenderedImage is { } rendered)
+            if (output.TemplateError is { } templateError)
+            {
+                spc.ReportDiagnostic(Diagnostics.Create(templateError));
+            }
+
+            if (output.Rendered is { } rendered)
             {
                 foreach (var missing in image.ContextSources.Where(path => sources.All(f => f.Path != path)))
                 {
@@ -59,8 +78,9 @@ public sealed class CatalogGenerator : IIncrementalGenerator
 
         // Stacks state each service's user, which may come from the image's ancestors: they see only these facts.
         var imageFacts = images.Select(static (i, _) => new ImageFact(i.Name, i.RunsAs, i.Parent)).Collect()
-            .Select(static (facts, _) => facts.OrderBy(f => f.Name, System.StringComparer.Ordinal).ToEquatableArray());
-        context.RegisterSourceOutput(stacks.Combine(imageFacts), static (spc, pair) =>
+            .Select(static (facts, _) => facts.OrderBy(f => f.Name, System.StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(ImageFactsStep);
+        context.RegisterSourceOutput(stacks.Combine(imageFacts).WithTrackingName(StacksWithImageFactsStep), static (spc, pair) =>
         {
             var (stack, facts) = pair;
             foreach (var diagnostic in stack.Diagnostics)
@@ -94,7 +114,8 @@ public sealed class CatalogGenerator : IIncrementalGenerator
 
         var index = images.Select(static (d, _) => ToIndexEntry(d)).Collect()
             .Combine(stacks.Select(static (d, _) => ToIndexEntry(d)).Collect())
-            .Select(static (pair, _) => pair.Left.Concat(pair.Right).OrderBy(e => e.DefinedBy, System.StringComparer.Ordinal).ToEquatableArray());
+            .Select(static (pair, _) => pair.Left.Concat(pair.Right).OrderBy(e => e.DefinedBy, System.StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(IndexStep);
         context.RegisterSourceOutput(index, static (spc, entries) =>
         {
             foreach (var diagnostic in CrossDefinitionChecks(entries))

@@ -1,4 +1,6 @@
 using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
@@ -21,7 +23,8 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 /// <summary>An edge to another definition, with where the reference is written (for cycle errors).</summary>
 internal sealed record ReferenceInfo(string Name, LocationInfo? Location);
 
-/// <summary>One [Image] or [Stack] member after parsing: everything the emitter needs, with value equality.</summary>
+/// <summary>One [Image] or [Stack] member after parsing: everything the emitter needs, with value equality. An image is
+/// rendered in a later step (<see cref="RenderedImage"/>), so an unchanged definition is not rendered again.</summary>
 internal sealed record ParsedDefinition(
     bool IsStack,
     string Name,
@@ -29,7 +32,7 @@ internal sealed record ParsedDefinition(
     LocationInfo? Location,
     EquatableArray<ReferenceInfo> References,
     EquatableArray<DiagnosticInfo> Diagnostics,
-    RenderedDefinition? RenderedImage,
+    ImageSpec? Image,
     string Version,
     StackSpec? Stack,
     string? RunsAs,
@@ -49,3 +52,24 @@ internal sealed record ImageFact(string Name, string? RunsAs, string? Parent);
 
 /// <summary>What the catalog index and the cross-definition checks need of each definition.</summary>
 internal sealed record IndexEntry(bool IsStack, string Name, string DefinedBy, string FactoryName, bool HasErrors, LocationInfo? Location, EquatableArray<ReferenceInfo> References);
+
+/// <summary>An image's rendered files, or the template error that stopped them (reported on the definition).</summary>
+internal sealed record RenderedImage(ParsedDefinition Definition, RenderedDefinition? Rendered, DiagnosticInfo? TemplateError)
+{
+    public static RenderedImage Render(ParsedDefinition definition)
+    {
+        if (definition.Image is not { } spec)
+        {
+            return new RenderedImage(definition, null, null);
+        }
+
+        try
+        {
+            return new RenderedImage(definition, DefinitionRenderer.RenderImage(new ImageRef(definition.Name, definition.Version, spec.Tier), spec, definition.DefinedBy), null);
+        }
+        catch (DslException e) when (e.Diagnostic == DslDiagnostics.TemplateError)
+        {
+            return new RenderedImage(definition, null, new DiagnosticInfo(e.Diagnostic.Id, definition.Location, e.Arguments.ToEquatableArray()));
+        }
+    }
+}

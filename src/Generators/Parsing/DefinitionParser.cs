@@ -13,7 +13,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Distroless.Dsl.Generators.Parsing;
 
 /// <summary>Turns one [Image] or [Stack] member into a <see cref="ParsedDefinition"/>: evaluates its chain, checks it,
-/// and renders an image's files. Never throws: every failure becomes a diagnostic.</summary>
+/// and keeps an image's spec for the rendering step. Never throws: every failure becomes a diagnostic.</summary>
 internal static class DefinitionParser
 {
     public static ParsedDefinition Parse(GeneratorAttributeSyntaxContext context, bool isStack, CancellationToken cancellation)
@@ -25,7 +25,7 @@ internal static class DefinitionParser
         var evaluator = new ChainEvaluator(cancellation);
         var diagnostics = new List<DiagnosticInfo>();
 
-        ParsedDefinition Result(RenderedDefinition? image = null, StackSpec? stack = null, string? runsAs = null, string? parent = null) =>
+        ParsedDefinition Result(ImageSpec? image = null, StackSpec? stack = null, string? runsAs = null, string? parent = null) =>
             new(isStack, name, definedBy, LocationInfo.From(memberLocation), evaluator.References.ToEquatableArray(),
                 diagnostics.ToEquatableArray(), diagnostics.Count == 0 ? image : null, version,
                 diagnostics.Count == 0 ? stack : null, runsAs, parent);
@@ -67,10 +67,9 @@ internal static class DefinitionParser
             switch (value)
             {
                 case ImageDefinition image when !isStack:
-                    var identity = new ImageRef(name, version, image.Spec.Tier);
                     Report(ImageRules.Check(name, image.Spec));
                     return Result(
-                        image: DefinitionRenderer.RenderImage(identity, image.Spec, definedBy),
+                        image: image.Spec,
                         runsAs: image.Spec.User is null ? null : DefinitionRenderer.UserAndGroup(image.Spec.User),
                         parent: image.Spec.Parent?.Name) with { ContextSources = BuildContextSources.Required(image.Spec) };
                 case StackDefinition stack when isStack:
@@ -91,11 +90,6 @@ internal static class DefinitionParser
         catch (EvaluationFailure failure)
         {
             diagnostics.Add(failure.Diagnostic);
-            return Result();
-        }
-        catch (DslException e) when (e.Diagnostic == DslDiagnostics.TemplateError)
-        {
-            diagnostics.Add(Diagnostic(e.Diagnostic, memberLocation, e.Arguments));
             return Result();
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using CatalogGenerator = generators::Distroless.Dsl.Generators.CatalogGenerator;
 using ParsedDefinition = generators::Distroless.Dsl.Generators.Model.ParsedDefinition;
+using RenderedImage = generators::Distroless.Dsl.Generators.Model.RenderedImage;
 
 namespace Distroless.Dsl.Tests.Generator;
 
@@ -46,6 +47,23 @@ public class IncrementalCachingTests
         var stacks = second.TrackedSteps[CatalogGenerator.StacksStep].SelectMany(s => s.Outputs);
         Assert.All(stacks, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
 
+        // The Combine/Collect steps: only jq's pairing with the context files re-ran; the facts stacks see, the context
+        // files and the index came out equal to the last run's, so the stack was not rendered again.
+        Assert.Equal(new[] { "jq" }, Outputs(second, CatalogGenerator.ImagesWithContextFilesStep)
+            .Where(o => o.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged))
+            .Select(o => ((RenderedImage)((System.Runtime.CompilerServices.ITuple)o.Value)[0]!).Definition.Name));
+
+        // Only jq is rendered again: the other definitions' transforms re-ran (Unchanged) but their rendering is Cached.
+        var rendered = Outputs(second, CatalogGenerator.RenderedImagesStep);
+        Assert.Equal(3, rendered.Count);
+        Assert.Equal(new[] { "jq" }, rendered.Where(o => o.Reason != IncrementalStepRunReason.Cached).Select(o => ((RenderedImage)o.Value).Definition.Name));
+        foreach (var step in new[] { CatalogGenerator.ContextFilesStep, CatalogGenerator.ImageFactsStep, CatalogGenerator.StacksWithImageFactsStep, CatalogGenerator.IndexStep })
+        {
+            var outputs = Outputs(second, step);
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, step + ": " + o.Reason));
+        }
+
         // Generated sources: only jq's text differs.
         var before = first.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
         var after = second.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
@@ -53,6 +71,24 @@ public class IncrementalCachingTests
         var differing = before.Keys.Where(k => before[k] != after[k]).ToList();
         Assert.Equal(new[] { "GeneratedCatalog.Sample.Tools.Jq.g.cs" }, differing);
     }
+
+    [Fact]
+    public void Changing_what_an_image_runs_as_re_renders_the_stacks_that_use_it()
+    {
+        var compilation = GeneratorHarness.Compile(BasesFile, ToolsFile("UTC"), StacksFile);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var basesTree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class Bases"));
+        var edited = compilation.ReplaceSyntaxTree(basesTree,
+            CSharpSyntaxTree.ParseText(BasesFile.Replace("User(1000, \"app\")", "User(1001, \"app\")"), GeneratorHarness.ParseOptions, path: basesTree.FilePath));
+        var run = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(Outputs(run, CatalogGenerator.ImageFactsStep), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(Outputs(run, CatalogGenerator.StacksWithImageFactsStep), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("user: \\\"1001:", run.GeneratedSources.Single(s => s.HintName == "GeneratedCatalog.Sample.Stacks.S.g.cs").SourceText.ToString());
+    }
+
+    private static System.Collections.Generic.List<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult run, string step) =>
+        run.TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
 
     [Fact]
     public void Running_twice_without_edits_is_fully_cached()

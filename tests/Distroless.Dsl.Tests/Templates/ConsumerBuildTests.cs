@@ -2,6 +2,9 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using Distroless.Dsl.Tests.Support;
 using Xunit;
 
@@ -82,9 +85,24 @@ public class ConsumerBuildTests : IDisposable
             "-p:DesignTimeBuild=true", "-p:BuildProjectReferences=false", "-p:Configuration=" + Configuration, "-getItem:Analyzer");
         Assert.True(exit == 0, output);
         var analyzers = output.Split('\n').Where(l => l.Contains("\"Identity\"", StringComparison.Ordinal))
-            .Select(l => Path.GetFileName(l.Split('"')[3])).ToList();
-        Assert.Contains("Distroless.Dsl.Generators.dll", analyzers);
-        Assert.Contains("Scriban.Signed.dll", analyzers);
+            .Select(l => l.Split('"')[3]).ToList();
+        Assert.Contains("Distroless.Dsl.Generators.dll", analyzers.Select(Path.GetFileName));
+        var scriban = Assert.Single(analyzers, a => Path.GetFileName(a) == "Scriban.Signed.dll");
+
+        // Scriban's own references (System.Text.Json, …) are not shipped: the .NET runtime the compiler runs on (this
+        // test's runtime) must have each, at least in the version referenced.
+        var runtime = Directory.GetFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "*.dll")
+            .ToDictionary(p => Path.GetFileNameWithoutExtension(p), p => AssemblyName.GetAssemblyName(p).Version!);
+        using var reader = new PEReader(File.OpenRead(scriban));
+        var metadata = reader.GetMetadataReader();
+        var references = metadata.AssemblyReferences.Select(h => metadata.GetAssemblyReference(h))
+            .Select(r => (Name: metadata.GetString(r.Name), r.Version)).ToList();
+        Assert.Contains(references, r => r.Name == "System.Text.Json");
+        foreach (var (name, version) in references.Where(r => r.Name != "netstandard"))
+        {
+            Assert.True(runtime.TryGetValue(name, out var provided) && provided >= version,
+                "Scriban needs " + name + " " + version + ", which the compiler's runtime does not provide: ship it in GetDependencyTargetPaths");
+        }
     }
 
     private (int Exit, string Output) Dotnet(params string[] arguments)
