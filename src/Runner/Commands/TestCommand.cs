@@ -18,7 +18,7 @@ internal static class TestCommand
     {
         var names = new Argument<string[]>("name") { Description = "Images to test (build them first).", Arity = ArgumentArity.OneOrMore };
         var platforms = new Option<string[]>("--platform") { Description = "Test only these platforms (default: each image's own).", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("test", "Check built images against their contract: no shell or package manager, non-root, ownership, CA bundle, zoneinfo, env, size, smoke test.")
+        var command = new Command("test", "Check built images against their contract: no shell, interpreter or package manager (judged by content), the exact user and environment, ownership, CA bundle, zoneinfo, size, smoke test.")
         {
             names, platforms,
         };

@@ -14,11 +14,6 @@ namespace Distroless.Dsl.Runner.Testing;
 /// against its definition. Each failure names the file or field at fault.</summary>
 internal static class ContractCheck
 {
-    /// <summary>Program names that mean a shell or a package manager, wherever they are.</summary>
-    public static readonly string[] Shells = { "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox", "toybox" };
-
-    public static readonly string[] PackageManagers = { "apt", "apt-get", "aptitude", "dpkg", "apk", "yum", "dnf", "microdnf", "rpm", "zypper", "pacman", "pip", "pip3" };
-
     private const UnixFileMode SetIds = UnixFileMode.SetUser | UnixFileMode.SetGroup;
 
     /// <param name="expectations">The contract with what the image inherits folded in (see <see cref="Expectations"/>).</param>
@@ -30,6 +25,10 @@ internal static class ContractCheck
         if (!expectations.AllowsShell && (uid is null or 0))
         {
             failures.Add("config User: '" + user + "' runs as root; production images must name a non-root UID");
+        }
+        else if (expectations.User is { } declaredUser && user != declaredUser)
+        {
+            failures.Add("config User: '" + user + "', not the declared '" + declaredUser + "'" + (gid == 0 ? " (group 0 is root's)" : ""));
         }
 
         if (uid is { } id)
@@ -47,7 +46,7 @@ internal static class ContractCheck
             }
         }
 
-        var env = (config.Config?.Env ?? new List<string>()).ToDictionary(e => e.Split('=')[0], e => e.Substring(e.IndexOf('=') + 1));
+        var env = Environment(config);
         foreach (var expected in expectations.Environment)
         {
             if (!env.TryGetValue(expected.Name, out var actual) || actual != expected.Value)
@@ -56,25 +55,23 @@ internal static class ContractCheck
             }
         }
 
+        // Exactly what is declared: an extra LD_PRELOAD or LD_LIBRARY_PATH changes what every program loads. Its
+        // value is not shown, since an undeclared variable may hold a secret.
+        foreach (var name in env.Keys.Where(n => !expectations.Environment.Any(e => e.Name == n)).OrderBy(n => n, StringComparer.Ordinal))
+        {
+            failures.Add("config Env " + name + ": set in the image but not declared by the definition");
+        }
+
         if (expectations.SizeBudgetBytes is { } budget && config.Size > budget)
         {
             failures.Add("size: " + config.Size + " bytes, over the budget of " + budget + " bytes");
         }
 
         var home = env.TryGetValue("HOME", out var h) ? h : null;
+        var declared = ProgramRules.Declared(expectations.Entrypoint, files);
         foreach (var file in files.Files.Values.Where(f => !files.IsRuntimePath(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal))
         {
-            var name = Path.GetFileName(file.Path);
-            var isProgram = file.Type != TarEntryType.Directory;
-            if (isProgram && !expectations.AllowsShell && Shells.Contains(name))
-            {
-                failures.Add(file.Path + ": a shell (" + name + ")");
-            }
-
-            if (isProgram && PackageManagers.Contains(name) && IsInBinDirectory(file.Path))
-            {
-                failures.Add(file.Path + ": a package manager (" + name + ")");
-            }
+            failures.AddRange(ProgramRules.Check(file, declared, files));
 
             if (file.Type is TarEntryType.RegularFile or TarEntryType.V7RegularFile && (file.Mode & SetIds) != 0)
             {
@@ -168,7 +165,9 @@ internal static class ContractCheck
             environment.Select(e => new EnvVar(e.Key, e.Value)).ToList(),
             contracts[0].SizeBudgetBytes,
             contracts[0].SmokeTest is { } smoke ? contracts[0].Entrypoint.Concat(smoke).ToList() : null,
-            contracts.SelectMany(c => c.OwnedDirectories).Distinct().ToList());
+            contracts.SelectMany(c => c.OwnedDirectories).Distinct().ToList(),
+            contracts.Select(c => c.User).FirstOrDefault(u => u is not null),
+            contracts.Select(c => (IReadOnlyList<string>)c.Entrypoint).FirstOrDefault(e => e.Count > 0) ?? Array.Empty<string>());
     }
 
     private static (int? Uid, int? Gid) ParseUser(string user)
@@ -184,11 +183,22 @@ internal static class ContractCheck
         return fields.Length > index ? fields[index] : null;
     }
 
-    private static bool IsInBinDirectory(string path) =>
-        path.Contains("/bin/", StringComparison.Ordinal) || path.Contains("/sbin/", StringComparison.Ordinal);
+    /// <summary>The image's environment as a map; a later entry for the same name wins, as at run time.</summary>
+    private static Dictionary<string, string> Environment(ImageInspectResponse config)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in config.Config?.Env ?? new List<string>())
+        {
+            var equals = entry.IndexOf('=');
+            env[equals < 0 ? entry : entry.Substring(0, equals)] = equals < 0 ? "" : entry.Substring(equals + 1);
+        }
+
+        return env;
+    }
 }
 
-/// <summary>The contract an image is tested against, inheritance folded in.</summary>
+/// <summary>The contract an image is tested against, inheritance folded in: the nearest declared user
+/// (<c>uid:gid</c>) and entrypoint, the environment of the whole chain.</summary>
 internal sealed record Expectation(
     bool AllowsShell,
     bool CaCertificates,
@@ -196,4 +206,6 @@ internal sealed record Expectation(
     IReadOnlyList<EnvVar> Environment,
     long? SizeBudgetBytes,
     IReadOnlyList<string>? SmokeCommand,
-    IReadOnlyList<string> WritableDirectories);
+    IReadOnlyList<string> WritableDirectories,
+    string? User,
+    IReadOnlyList<string> Entrypoint);

@@ -166,7 +166,11 @@ directives | while read -r verb a b c; do
         *'*'*) for match in $staging$a; do [ -e "$match" ] || { echo "assemble-rootfs: nothing matches $a" >&2; exit 1; }; say "binary ${match#"$staging"}"; closure "${match#"$staging"}"; done ;;
         *) say "binary $a"; closure "$a" ;;
       esac ;;
-    data) ship "$a" ;;
+    data)
+      ship "$a"
+      # Data ships no runnable script (Go's tree has 37 maintainer scripts): the image has no interpreter for it,
+      # and `test` refuses an executable script whose interpreter is not the image's program.
+      find "$out$(usr_path "$(staged_path "$a")")" -xdev -type f -perm /111 -exec sh -c 'for f; do [ "$(head -c2 "$f")" != "#!" ] || chmod a-x "$f"; done' sh {} + ;;
     link) mkdir -p "$out$(dirname "$a")"; ln -sfn "$b" "$out$a" ;;
     *) echo "assemble-rootfs: unknown directive '$verb' in $manifest" >&2; exit 1 ;;
   esac
