@@ -47,6 +47,19 @@ public static class Tools
         .FromDebian("golang-1.24-go", "golang-1.24-src")
         .Binary("/usr/lib/go-1.24/bin/go", "/usr/lib/go-1.24/bin/gofmt")
         .DataFiles("/usr/lib/go-1.24", "/usr/share/go-1.24")
+        // GOROOT pruned to what go build, go test, go vet and cross-compiling read: the standard library's sources
+        // (not its tests), pkg/include for assembly, and the tools a build runs (compile, link, asm, vet, cover, covdata,
+        // preprofile). The tools' own sources, Go's test suite, API lists and the debugging/profiling tools go.
+        .Without(
+            "/usr/share/go-1.24/src/cmd", "/usr/share/go-1.24/api", "/usr/share/go-1.24/test", "/usr/share/go-1.24/misc",
+            "/usr/lib/go-1.24/api", "/usr/lib/go-1.24/test", "/usr/lib/go-1.24/misc", // their symlinks
+            "/usr/share/go-1.24/src/**/testdata", "/usr/share/go-1.24/src/**/*_test.go")
+        .Without(
+            "/usr/lib/go-1.24/pkg/tool/*/addr2line", "/usr/lib/go-1.24/pkg/tool/*/buildid", "/usr/lib/go-1.24/pkg/tool/*/cgo",
+            "/usr/lib/go-1.24/pkg/tool/*/dist", "/usr/lib/go-1.24/pkg/tool/*/distpack", "/usr/lib/go-1.24/pkg/tool/*/doc",
+            "/usr/lib/go-1.24/pkg/tool/*/fix", "/usr/lib/go-1.24/pkg/tool/*/nm", "/usr/lib/go-1.24/pkg/tool/*/objdump",
+            "/usr/lib/go-1.24/pkg/tool/*/pack", "/usr/lib/go-1.24/pkg/tool/*/pprof", "/usr/lib/go-1.24/pkg/tool/*/test2json",
+            "/usr/lib/go-1.24/pkg/tool/*/trace")
         .Env("GOROOT", "/usr/lib/go-1.24")
         .Env("PATH", "/usr/lib/go-1.24/bin:/usr/local/bin:/usr/bin:/bin")
         .Env("CGO_ENABLED", "0")

@@ -81,6 +81,10 @@ public static class DslDiagnostics
         "DSL018", "Invalid argument",
         "{0}");
 
+    public static readonly DslDiagnostic InvalidExclusion = new(
+        "DSL019", "Invalid exclusion pattern",
+        "'{0}' is not a valid exclusion pattern: start it with '/' (a path in the image) or '**/' (at any depth), name something more than wildcards, use '*' inside a name and '**' only as a whole directory name before another name, e.g. \"/usr/share/go-1.24/src/cmd\", \"**/testdata\" or \"**/*_test.go\"; no '.', '..', empty names, whitespace or other glob characters");
+
     public static readonly DslDiagnostic InternalError = new(
         "DSL999", "Generator failure",
         "The generator could not process this definition ({0}): please report this with the definition that caused it");
@@ -90,6 +94,6 @@ public static class DslDiagnostics
         NonConstantArgument, RootUserOutsideDebug, DuplicateName, NotADefinition, DependencyCycle,
         InvalidEnvironmentName, InvalidPort, InvalidPlatform, InvalidVersion, InvalidImageName,
         MissingEntrypoint, ShellFormHealthCheck, PublishedDatabasePort, UnsupportedExpression,
-        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, InternalError,
+        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, InvalidExclusion, InternalError,
     };
 }
