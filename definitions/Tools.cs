@@ -116,6 +116,10 @@ public static class Tools
             .Install("postgresql-17")
             // 1 MB WAL segments, not 16: the baked cluster ships its current segment, so the image is 15 MB smaller.
             .Run("printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgroot/data && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgroot/data --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 --wal-segsize=1 && rm /tmp/pwfile")
+            // initdb's last checkpoint recycles used WAL into segments ahead of the current one (4 MB); the server makes
+            // them again when it needs them. The segment holding the checkpoint (pg_controldata's REDO file) and all before it stay.
+            .Run("redo=$(/usr/lib/postgresql/17/bin/pg_controldata /pgroot/data | sed -n \"s/^Latest checkpoint's REDO WAL file: *//p\") && test -n \"$redo\""
+                 + " && ls /pgroot/data/pg_wal | grep -E '^[0-9A-F]{24}$' | awk -v redo=\"$redo\" '$0 > redo { print \"/pgroot/data/pg_wal/\" $0 }' | xargs -r rm -f")
             // TCP only, no Unix socket: the server then writes nothing outside its data directory, so it runs on a
             // read-only root with no tmpfs. PGHOST points in-container clients (pg_isready) at TCP.
             .Run("printf \"listen_addresses = '*'\\nunix_socket_directories = ''\\n\" >> /pgroot/data/postgresql.conf && printf 'host all all all scram-sha-256\\n' >> /pgroot/data/pg_hba.conf"))
