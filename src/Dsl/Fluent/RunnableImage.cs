@@ -23,6 +23,26 @@ public abstract class RunnableImage<TSelf> : ImageDefinition<TSelf>
     public TSelf DataFiles(params string[] paths) =>
         With(Spec with { DataPaths = Spec.DataPaths.AddRange(AbsolutePaths(paths, nameof(paths))) });
 
+    /// <summary>Leaves out of the image what these globs match among the files the binaries and data files ship, e.g.
+    /// <c>.Without("/usr/share/go-1.24/src/cmd", "**/testdata", "**/*_test.go")</c>. A pattern is absolute, or starts
+    /// with <c>**/</c> to match at any depth; <c>*</c> matches within one name and <c>**</c> any number of directories.
+    /// Symbolic links are not followed: name the real path. A pattern that matches nothing fails the build, so a stale
+    /// one is noticed.</summary>
+    public TSelf Without(params string[] patterns)
+    {
+        if (patterns is null || patterns.Length == 0)
+        {
+            throw Validate.Invalid(nameof(patterns), "give at least one pattern");
+        }
+
+        for (var i = 0; i < patterns.Length; i++)
+        {
+            Validate.ExclusionPattern(patterns[i], nameof(patterns) + "[" + i + "]");
+        }
+
+        return With(Spec with { Exclusions = Spec.Exclusions.AddRange(patterns.Where(p => !Spec.Exclusions.Contains(p)).Distinct()) });
+    }
+
     /// <summary>Makes <paramref name="path"/> a symbolic link to <paramref name="target"/> (relative targets are kept relative).</summary>
     public TSelf Symlink(string path, string target) =>
         With(Spec with

@@ -133,6 +133,10 @@ public sealed record ImageSpec
     /// <summary>Data files or directories taken from the packages as they are.</summary>
     public EquatableArray<string> DataPaths { get; init; } = EquatableArray<string>.Empty;
 
+    /// <summary>Globs of paths left out of what the binaries and data files ship (see <c>Validate.ExclusionPattern</c>),
+    /// applied after everything else is in place.</summary>
+    public EquatableArray<string> Exclusions { get; init; } = EquatableArray<string>.Empty;
+
     public EquatableArray<SymlinkSpec> Symlinks { get; init; } = EquatableArray<SymlinkSpec>.Empty;
 
     public EquatableArray<BuildStageSpec> Stages { get; init; } = EquatableArray<BuildStageSpec>.Empty;

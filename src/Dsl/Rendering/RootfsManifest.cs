@@ -130,6 +130,12 @@ public static class RootfsManifest
             lines.Add("link " + link.Path + " " + link.Target);
         }
 
+        // Last, so a pattern sees everything the lines above shipped.
+        foreach (var pattern in spec.Exclusions)
+        {
+            lines.Add("without " + pattern);
+        }
+
         return string.Join("\n", lines) + "\n";
     }
 

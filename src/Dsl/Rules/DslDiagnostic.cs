@@ -85,6 +85,10 @@ public static class DslDiagnostics
         "DSL019", "Template error",
         "The template {0} cannot render this definition: {1}. Templates are files in src/Dsl/Rendering/Templates: fix the template (its syntax, or a model member it names), run the tests and review the snapshot diff");
 
+    public static readonly DslDiagnostic InvalidExclusion = new(
+        "DSL020", "Invalid exclusion pattern",
+        "'{0}' is not a valid exclusion pattern: start it with '/' (a path in the image) or '**/' (at any depth), name something more than wildcards, use '*' inside a name and '**' only as a whole directory name before another name, e.g. \"/usr/share/go-1.24/src/cmd\", \"**/testdata\" or \"**/*_test.go\"; no '.', '..', empty names, whitespace or other glob characters");
+
     public static readonly DslDiagnostic InternalError = new(
         "DSL999", "Generator failure",
         "The generator could not process this definition ({0}): please report this with the definition that caused it");
@@ -94,6 +98,6 @@ public static class DslDiagnostics
         NonConstantArgument, RootUserOutsideDebug, DuplicateName, NotADefinition, DependencyCycle,
         InvalidEnvironmentName, InvalidPort, InvalidPlatform, InvalidVersion, InvalidImageName,
         MissingEntrypoint, ShellFormHealthCheck, PublishedDatabasePort, UnsupportedExpression,
-        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, TemplateError, InternalError,
+        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, TemplateError, InvalidExclusion, InternalError,
     };
 }

@@ -26,6 +26,12 @@ public static class ImageRules
                 new[] { "Binaries and data files are taken from Debian packages: add .FromDebian(\"package\") to say which" });
         }
 
+        if (!spec.Exclusions.IsEmpty && spec.Binaries.IsEmpty && spec.DataPaths.IsEmpty)
+        {
+            yield return new SpecProblem(DslDiagnostics.InvalidArgument, "Without",
+                new[] { "Without(...) leaves out parts of what .Binary(...) and .DataFiles(...) ship, and this definition ships neither" });
+        }
+
         if (!spec.WritableDirectories.IsEmpty && (spec.User is null || spec.User.IsRoot))
         {
             yield return new SpecProblem(DslDiagnostics.InvalidArgument, "WritableDirectory",

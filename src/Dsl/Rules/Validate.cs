@@ -10,6 +10,7 @@ public static class Validate
     private static readonly Regex VersionPattern = new(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)(\.(0|[1-9]\d*))?(-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant);
     private static readonly Regex EnvNamePattern = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
     private static readonly Regex Sha256Pattern = new("^[0-9a-f]{64}$", RegexOptions.CultureInvariant);
+    private static readonly Regex ExclusionPatternCharacters = new("^[A-Za-z0-9._+@=,:~*/-]+$", RegexOptions.CultureInvariant);
     private static readonly Regex ComposeNamePattern = new("^[a-z0-9][a-z0-9_.-]*$", RegexOptions.CultureInvariant);
 
     /// <summary>The platforms images are built for when a definition does not say.</summary>
@@ -81,6 +82,35 @@ public static class Validate
         }
 
         return path;
+    }
+
+    /// <summary>A glob naming paths to leave out of an image: absolute, or starting with <c>**/</c> for any depth;
+    /// <c>*</c> matches within one name, <c>**</c> (a whole name, never last) any number of directories. The character
+    /// set is kept small so <c>assemble-rootfs.sh</c> can turn the pattern into a regular expression with no escaping
+    /// surprises. <paramref name="parameter"/> may carry an element index (<c>patterns[1]</c>) for the error's location.</summary>
+    public static string ExclusionPattern(string pattern, string parameter)
+    {
+        if (!IsExclusionPattern(pattern))
+        {
+            throw new DslException(DslDiagnostics.InvalidExclusion, parameter, pattern ?? "");
+        }
+
+        return pattern;
+    }
+
+    public static bool IsExclusionPattern(string? pattern)
+    {
+        if (pattern is null || !ExclusionPatternCharacters.IsMatch(pattern))
+        {
+            return false;
+        }
+
+        var names = (pattern.StartsWith("/", System.StringComparison.Ordinal) ? pattern.Substring(1)
+            : pattern.StartsWith("**/", System.StringComparison.Ordinal) ? pattern : "").Split('/');
+        return names.Length > 0 && names[0].Length > 0
+            && names.All(n => n.Length > 0 && n is not "." and not ".." && (n == "**" || !n.Contains("**")))
+            && names[names.Length - 1] != "**"
+            && names.Any(n => n.Trim('*').Length > 0);
     }
 
     /// <summary>A path relative to the build context: not absolute, no <c>..</c>, no whitespace.</summary>

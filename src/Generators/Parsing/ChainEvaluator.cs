@@ -202,9 +202,19 @@ internal sealed class ChainEvaluator
             ? Location.Create(syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(access.Name.SpanStart, syntax.Span.End))
             : invocation.Syntax.GetLocation();
 
-    /// <summary>Where the argument for parameter <paramref name="parameterName"/> is written (the first element of a params array).</summary>
+    /// <summary>Where the argument for parameter <paramref name="parameterName"/> is written: the first element of a params
+    /// array, or element N when the DSL blames <c>name[N]</c>.</summary>
     private static Location? ArgumentLocation(IInvocationOperation invocation, string? parameterName)
     {
+        var element = 0;
+        var bracket = parameterName?.IndexOf('[') ?? -1;
+        if (bracket > 0 && parameterName!.EndsWith("]", StringComparison.Ordinal)
+            && int.TryParse(parameterName.Substring(bracket + 1, parameterName.Length - bracket - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+        {
+            element = index;
+            parameterName = parameterName.Substring(0, bracket);
+        }
+
         var parameter = invocation.TargetMethod.Parameters.FirstOrDefault(p => p.Name == parameterName);
         if (parameter is null || invocation.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax syntax)
         {
@@ -218,8 +228,14 @@ internal sealed class ChainEvaluator
             return named.GetLocation();
         }
 
-        return parameter.Ordinal < arguments.Count && arguments[parameter.Ordinal].NameColon is null
-            ? arguments[parameter.Ordinal].GetLocation()
+        var position = parameter.Ordinal + (parameter.IsParams ? element : 0);
+        if (parameter.IsParams && position >= arguments.Count)
+        {
+            position = parameter.Ordinal; // an array passed whole: blame the array
+        }
+
+        return position < arguments.Count && arguments[position].NameColon is null
+            ? arguments[position].GetLocation()
             : null;
     }
 

@@ -119,6 +119,92 @@ public class DslBehaviourTests
     public void Versions_are_semantic(string version, bool valid) =>
         Assert.Equal(valid, Validate.IsVersion(version));
 
+    [Theory]
+    [InlineData("/usr/share/go-1.24/src/cmd", true)]
+    [InlineData("**/testdata", true)]
+    [InlineData("/usr/share/go-1.24/src/**/*_test.go", true)]
+    [InlineData("/usr/lib/go-1.24/pkg/tool/*/pprof", true)]
+    [InlineData("/usr/share/doc/*", true)]
+    [InlineData("share/doc", false)]       // neither absolute nor **/
+    [InlineData("/", false)]
+    [InlineData("/**", false)]             // everything
+    [InlineData("/*", false)]
+    [InlineData("**/*", false)]
+    [InlineData("/usr/share/**", false)]   // '**' last: name the directory instead
+    [InlineData("/usr/**doc/x", false)]    // '**' inside a name
+    [InlineData("/usr/share/../etc", false)]
+    [InlineData("/usr//share", false)]
+    [InlineData("/usr/share/", false)]
+    [InlineData("/usr/share/go?", false)]
+    [InlineData("/usr/share/[ab]", false)]
+    [InlineData("/usr/share doc", false)]
+    public void Exclusion_patterns_follow_their_grammar(string pattern, bool valid) =>
+        Assert.Equal(valid, Validate.IsExclusionPattern(pattern));
+
+    [Fact]
+    public void Without_renders_last_in_the_rootfs_manifest_and_names_the_bad_pattern()
+    {
+        var spec = Tool.On(Base.FromScratch()).FromDebian("golang-1.24-go").DataFiles("/usr/lib/go-1.24")
+            .Without("/usr/lib/go-1.24/pkg/tool/*/pprof", "**/testdata").Without("**/testdata").Symlink("/usr/bin/go", "../lib/go-1.24/bin/go")
+            .Entrypoint("/usr/bin/go").Spec;
+        Assert.Equal(new[] { "/usr/lib/go-1.24/pkg/tool/*/pprof", "**/testdata" }, spec.Exclusions);
+        var lines = RootfsManifest.Render(new ImageRef("go", "1.24.0", ImageTier.Tool), spec).TrimEnd('\n').Split('\n');
+        Assert.Equal(new[] { "link /usr/bin/go ../lib/go-1.24/bin/go", "without /usr/lib/go-1.24/pkg/tool/*/pprof", "without **/testdata" }, lines.TakeLast(3));
+
+        var error = Assert.Throws<DslException>(() => Tool.On(Base.FromScratch()).Without("/usr/share/doc", "doc/*.gz"));
+        Assert.Equal((DslDiagnostics.InvalidExclusion, "patterns[1]"), (error.Diagnostic, error.Blame));
+    }
+
+    /// <summary>The assembly script's own 'without' helper, run by sh on a sample tree.</summary>
+    [Fact]
+    public void The_assembly_script_removes_what_a_pattern_matches_and_fails_on_no_match()
+    {
+        var helper = System.Text.RegularExpressions.Regex.Match(AssembleRootfsScript.Text, @"(?ms)^leave_out\(\) \{.*?^\}$").Value;
+        Assert.NotEmpty(helper);
+        var root = System.IO.Directory.CreateTempSubdirectory("distroless-without-").FullName;
+        try
+        {
+            var files = new[]
+            {
+                "usr/share/go/src/cmd/go/main.go", "usr/share/go/src/fmt/print.go", "usr/share/go/src/fmt/print_test.go",
+                "usr/share/go/src/fmt/testdata/x.txt", "usr/share/go/src/a/b/testdata/y", "usr/share/go/src/go.mod",
+                "usr/lib/go/pkg/tool/linux_arm64/pprof", "usr/lib/go/pkg/tool/linux_arm64/compile", "usr/lib/go/pkg/tool/linux_arm64/pprof2",
+                "usr/share/go/srcXcmd/keep", "usr/share/go/src/fmt/scan_testXgo",
+            };
+            foreach (var file in files)
+            {
+                System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.Combine(root, file))!);
+                System.IO.File.WriteAllText(System.IO.Path.Combine(root, file), "");
+            }
+
+            string Run(string patterns)
+            {
+                var script = "set -eu\nout='" + root + "'\nsay() { echo \"$*\"; }\n" + helper + "\nfor p in " + patterns + "; do leave_out \"$p\"; done\n";
+                var start = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+                using var sh = System.Diagnostics.Process.Start(start)!;
+                sh.StandardInput.Write(script);
+                sh.StandardInput.Close();
+                var output = sh.StandardOutput.ReadToEnd() + sh.StandardError.ReadToEnd();
+                sh.WaitForExit();
+                return sh.ExitCode + ": " + output.Trim();
+            }
+
+            Assert.StartsWith("0: ", Run("/usr/share/go/src/cmd '**/testdata' '/usr/share/go/src/**/*_test.go' '/usr/lib/go/pkg/tool/*/pprof'"));
+            var left = System.IO.Directory.EnumerateFiles(root, "*", System.IO.SearchOption.AllDirectories)
+                .Select(f => System.IO.Path.GetRelativePath(root, f)).OrderBy(f => f, System.StringComparer.Ordinal);
+            Assert.Equal(new[]
+            {
+                "usr/lib/go/pkg/tool/linux_arm64/compile", "usr/lib/go/pkg/tool/linux_arm64/pprof2",
+                "usr/share/go/src/fmt/print.go", "usr/share/go/src/fmt/scan_testXgo", "usr/share/go/src/go.mod", "usr/share/go/srcXcmd/keep",
+            }, left);
+            Assert.Equal("1: assemble-rootfs: without /usr/share/go/src/cmd matches nothing in the image", Run("/usr/share/go/src/cmd"));
+        }
+        finally
+        {
+            System.IO.Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public void PublishDotnet_copies_the_per_architecture_output_and_says_how_to_publish_it()
     {

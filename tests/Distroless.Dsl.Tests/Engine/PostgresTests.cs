@@ -37,6 +37,15 @@ public sealed class PostgresTests
         }
 
         Assert.Equal("healthy", await run.WaitForHealthAsync(first)); // the exec-form pg_isready health check
+
+        // A restart of the same container (clean shutdown on SIGINT, then recovery-free start) keeps the row.
+        await run.RestartContainerAsync(first);
+        await using (var restarted = await run.ConnectAsync(first, "postgres"))
+        {
+            Assert.Equal("kept on the volume", await Scalar(restarted, "SELECT body FROM notes WHERE id = 1"));
+            Assert.Equal("1MB", await Scalar(restarted, "SHOW wal_segment_size")); // initdb --wal-segsize=1
+        }
+
         await run.RemoveContainerAsync(first);
 
         var second = await run.StartContainerAsync(volume);
@@ -69,6 +78,30 @@ public sealed class PostgresTests
 
         var inspect = await run.Engine.Client.Containers.InspectContainerAsync(container);
         Assert.DoesNotContain(inspect.Config!.Env!, e => e.Contains(secret, StringComparison.Ordinal));
+    }
+
+    /// <summary>The image meets the size goal through its budget (the one the runner's <c>test</c> enforces), and leaves
+    /// out what the zero-config server and pg_isready do not use.</summary>
+    [Fact]
+    public async Task Stays_within_its_size_budget_without_the_client_man_pages_or_initdb_files()
+    {
+        await using var run = await PostgresRun.StartAsync();
+        var entry = GeneratedCatalog.Catalog.FindImage("postgres")!;
+        var budget = entry.Definition.Contract!.SizeBudgetBytes!.Value;
+        Assert.True(budget <= 100_000_000, "the postgres budget " + budget + " is over the 100 MB goal");
+
+        var output = new StringWriter();
+        var exit = Distroless.Dsl.Runner.Program.Run(new[] { "test", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, output, output);
+        Assert.True(exit == 0, output.ToString());
+        var size = (await run.Engine.Client.Images.InspectImageAsync(entry.Reference + "-amd64")).Size;
+        Assert.InRange(size, 1, budget);
+
+        var files = await Distroless.Dsl.Runner.Testing.ExportedFileSystem.ReadAsync(run.Engine, entry.Reference + "-amd64", "linux/amd64", CancellationToken.None);
+        Assert.Contains("/usr/lib/postgresql/17/bin/pg_isready", files.Files.Keys);
+        Assert.Contains("/usr/share/postgresql/17/extension/plpgsql.control", files.Files.Keys);
+        Assert.DoesNotContain(files.Files.Keys, path => path.EndsWith("/psql", StringComparison.Ordinal) || path.Contains("libreadline", StringComparison.Ordinal)
+            || path.Contains("/man/", StringComparison.Ordinal) || path.EndsWith("/postgres.bki", StringComparison.Ordinal)
+            || path.Contains("llvmjit", StringComparison.Ordinal) || path.EndsWith("/hstore.control", StringComparison.Ordinal));
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql)
@@ -211,6 +244,14 @@ public sealed class PostgresTests
                 new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, CancellationToken.None);
             var (stdout, stderr) = await logs.ReadOutputToEndAsync(CancellationToken.None);
             return stdout + stderr;
+        }
+
+        public async Task RestartContainerAsync(string container)
+        {
+            await Engine.Client.Containers.StopContainerAsync(container, new ContainerStopParameters { WaitBeforeKillSeconds = 30 });
+            var stopped = await Engine.Client.Containers.InspectContainerAsync(container);
+            Assert.True(stopped.State!.ExitCode == 0, "postgres stopped with " + stopped.State.ExitCode + ":\n" + await LogsAsync(container));
+            await Engine.Client.Containers.StartContainerAsync(container, new ContainerStartParameters());
         }
 
         public async Task RemoveContainerAsync(string container)

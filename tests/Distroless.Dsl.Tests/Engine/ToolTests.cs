@@ -112,6 +112,36 @@ public sealed class ToolTests
         Assert.Equal((0L, "hello from linux/amd64"), await tool.RunAsync("base", new[] { "/work/hello/hello" }));
     }
 
+    /// <summary>The pruned GOROOT still does everything a build needs: vet (and its findings), test, and a cross-build.</summary>
+    [Fact]
+    public async Task Go_vets_tests_and_cross_builds_for_arm64_with_the_pruned_goroot()
+    {
+        await using var tool = await ToolRun.StartAsync();
+        tool.WriteFile("mod/go.mod", "module example.com/mod\n\ngo 1.24\n");
+        tool.WriteFile("mod/greet/greet.go", "package greet\n\nimport \"strings\"\n\n// Hello greets name.\nfunc Hello(name string) string { return \"hello, \" + strings.ToUpper(name) }\n");
+        tool.WriteFile("mod/greet/greet_test.go", "package greet\n\nimport \"testing\"\n\nfunc TestHello(t *testing.T) {\n\tif got := Hello(\"go\"); got != \"hello, GO\" {\n\t\tt.Fatalf(\"got %q\", got)\n\t}\n}\n");
+        tool.WriteFile("mod/main.go", "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/mod/greet\"\n)\n\nfunc main() { fmt.Println(greet.Hello(\"arm\")) }\n");
+        string[] Go(params string[] args) => new[] { "/usr/lib/go-1.24/bin/go" }.Concat(args).ToArray();
+
+        var vet = await tool.RunAsync("go", Go("vet", "./..."), workDir: "/work/mod");
+        Assert.True(vet.Exit == 0, "go vet exited " + vet.Exit + ": " + vet.Output);
+        var test = await tool.RunAsync("go", Go("test", "-count=1", "./..."), workDir: "/work/mod");
+        Assert.True(test.Exit == 0, "go test exited " + test.Exit + ": " + test.Output);
+        Assert.Matches(@"ok\s+example\.com/mod/greet", test.Output);
+
+        // vet really runs its analysers: a Printf with the wrong verb is reported and fails.
+        tool.WriteFile("mod/bad/bad.go", "package bad\n\nimport \"fmt\"\n\nfunc Bad() { fmt.Printf(\"%d\\n\", \"not a number\") }\n");
+        var finding = await tool.RunAsync("go", Go("vet", "./bad"), workDir: "/work/mod");
+        Assert.NotEqual(0L, finding.Exit);
+        Assert.Contains("fmt.Printf format %d has arg", finding.Output);
+
+        var cross = await tool.RunAsync("go", Go("build", "-o", "/work/mod/hello-arm64", "."), env: new[] { "GOARCH=arm64" }, workDir: "/work/mod");
+        Assert.True(cross.Exit == 0, "GOARCH=arm64 go build exited " + cross.Exit + ": " + cross.Output);
+        var elf = File.ReadAllBytes(Path.Combine(tool.Work, "mod", "hello-arm64"));
+        Assert.Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }, elf.Take(4).ToArray());
+        Assert.Equal(183, elf[18] | (elf[19] << 8)); // e_machine EM_AARCH64
+    }
+
     [Fact]
     public async Task Node_formats_dates_with_full_icu_and_time_zones()
     {

@@ -116,6 +116,22 @@ public class DiagnosticTests
             "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"a\")] public static AppImage A => App.On(B).Entrypoint(\"/a\");\n"
             + " [Stack(\"s\")] public static StackDefinition S => Stack.Create().Service(\"a\", Service.Run(A).Publish(8080, 8080, /*here*/hostIp: \"localhost\")); }"
         },
+        {
+            DslDiagnostics.InvalidExclusion.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).FromDebian(\"jq\").DataFiles(\"/usr/share/doc\")\n .Without(\"/usr/share/doc/jq\", /*here*/\"share/doc/*.gz\").Entrypoint(\"/usr/bin/jq\"); }"
+        },
+        {
+            DslDiagnostics.InvalidExclusion.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).FromDebian(\"jq\").DataFiles(\"/usr/share/doc\")\n .Without(/*here*/\"/**\").Entrypoint(\"/usr/bin/jq\"); }"
+        },
+        {
+            DslDiagnostics.InvalidExclusion.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).FromDebian(\"jq\").DataFiles(\"/usr/share/doc\")\n .Without(\"**/*.md\", \"/usr/share/doc/jq\", /*here*/\"/usr/share/../etc\").Entrypoint(\"/usr/bin/jq\"); }"
+        },
+        {
+            DslDiagnostics.InvalidArgument.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).FromDebian(\"jq\")\n ./*here*/Without(\"**/testdata\").Entrypoint(\"/usr/bin/jq\"); }"
+        },
     };
 
     [Theory]

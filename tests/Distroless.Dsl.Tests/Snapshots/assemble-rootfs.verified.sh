@@ -139,6 +139,17 @@ closure() {
   done
 }
 
+# Removes what a 'without' glob matches ('*' within a name, '**/' any directories; symlinks are not followed).
+# The DSL allows only [A-Za-z0-9._+@=,:~*/-], so '.' and '+' are the only characters to escape.
+leave_out() {
+  regex=$(printf '%s\n' "$1" | sed -e 's/[.+]/\\&/g' -e 's|\*\*/|%|g' -e 's|\*|[^/]*|g' -e 's|%|(.*/)?|g')
+  case "$1" in /*) ;; *) regex="/$regex" ;; esac
+  n=$(cd "$out" && find . -regextype posix-extended -regex "\\.$regex" -prune -print | wc -l)
+  [ "$n" -gt 0 ] || { echo "assemble-rootfs: without $1 matches nothing in the image" >&2; exit 1; }
+  (cd "$out" && find . -regextype posix-extended -regex "\\.$regex" -prune -exec rm -rf {} +)
+  say "without $1 ($n paths)"
+}
+
 directives | while read -r verb a b c; do
   case "$verb" in
     usr-merge)
@@ -172,6 +183,7 @@ directives | while read -r verb a b c; do
       # and `test` refuses an executable script whose interpreter is not the image's program.
       find "$out$(usr_path "$(staged_path "$a")")" -xdev -type f -perm /111 -exec sh -c 'for f; do [ "$(head -c2 "$f")" != "#!" ] || chmod a-x "$f"; done' sh {} + ;;
     link) mkdir -p "$out$(dirname "$a")"; ln -sfn "$b" "$out$a" ;;
+    without) leave_out "$a" ;;
     *) echo "assemble-rootfs: unknown directive '$verb' in $manifest" >&2; exit 1 ;;
   esac
 done
