@@ -49,7 +49,7 @@ internal static class BuildCommand
             output.WriteLine();
             foreach (var r in results)
             {
-                output.WriteLine(r.Status.PadRight(8) + r.Image.PadRight(14) + r.Platform.PadRight(13)
+                output.WriteLine(r.Status.PadRight(8) + (r.Image + " ").PadRight(14) + (r.Platform + " ").PadRight(13)
                                  + (r.Size is { } size ? (size / 1e6).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " MB  " : "")
                                  + (r.Status == "built" ? r.Duration.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s" : r.Reason));
             }

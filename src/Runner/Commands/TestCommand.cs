@@ -70,7 +70,7 @@ internal static class TestCommand
 
                     var checkedWhat = files.Files.Count + " files" + (native && expectation.SmokeCommand is not null ? ", smoke test" : "")
                                       + (probeChecks.Count > 0 ? ", runtime probe (" + string.Join(", ", probeChecks) + ")" : "");
-                    output.WriteLine((problems.Count == 0 ? "pass  " : "FAIL  ") + tag.PadRight(28) + platform.PadRight(13) + config.Size + " bytes, " + checkedWhat);
+                    output.WriteLine((problems.Count == 0 ? "pass  " : "FAIL  ") + (tag + " ").PadRight(44) + platform.PadRight(13) + config.Size + " bytes, " + checkedWhat);
                     const int Shown = 20;
                     foreach (var problem in problems.Take(Shown))
                     {
