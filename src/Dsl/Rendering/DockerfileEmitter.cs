@@ -80,14 +80,19 @@ public static class DockerfileEmitter
                 Line("ARG TARGETARCH");
             }
 
-            if (!stage.Packages.IsEmpty)
+            if (StageCommands.Install(stage) is { } install)
             {
-                Line("RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends " + string.Join(" ", stage.Packages) + " >/dev/null");
+                Line("RUN " + install);
             }
 
             foreach (var copy in stage.ContextCopies)
             {
                 Line("COPY " + copy.From + " " + copy.To);
+            }
+
+            foreach (var source in stage.Sources)
+            {
+                Line("RUN " + StageCommands.FetchSource(source));
             }
 
             foreach (var command in stage.Commands)
