@@ -9,17 +9,18 @@ namespace Distroless.Definitions;
 /// go ships its whole GOROOT (trimming it is open work).</summary>
 public static class Tools
 {
-    /// <summary>curl built from Debian 13's source package (Debian's patches applied), pinned by the SHA-256 of every file,
-    /// with only HTTP/1.1, HTTP/2 (nghttp2), TLS through OpenSSL, zlib and zstd (OpenSSL links zstd already, so it
-    /// costs nothing). Linked statically against Debian's static libraries for the target, cross-compiled on the build
-    /// platform: no emulation, no shared library, so it runs on the static base. Debian's own curl loads GnuTLS, RTMP,
-    /// LDAP, Kerberos and SSH libraries (24 MB). It lives under /usr/local: it is not Debian's binary package, so no
-    /// dpkg status record claims it; /usr/local/share/doc/curl/BUILDINFO says what it was built from.</summary>
+    /// <summary>curl built from Debian 13's source package (Debian's patches applied), pinned by the SHA-256 of every
+    /// file, with only HTTP/1.1, HTTP/2 (nghttp2), TLS through OpenSSL, and zlib, zstd and brotli decoding (OpenSSL links
+    /// zstd already; brotli's decoder adds about 170 kB). Linked statically against Debian's static libraries for the
+    /// target, cross-compiled on the build platform: no emulation and no shared library, so it runs on the static base.
+    /// Debian's own curl loads GnuTLS, RTMP, LDAP, Kerberos and SSH libraries (24 MB). It lives under /usr/local: it is
+    /// not Debian's binary package, so no dpkg status record claims it; /usr/local/share/doc/curl/BUILDINFO says what it
+    /// was built from.</summary>
     [Image("curl", Version = "8.14.1")]
     public static ToolImage Curl => Tool.On(Bases.Static)
         .Describe("curl, the HTTPS-enabled HTTP client (HTTP/1.1 and HTTP/2, OpenSSL), static")
         .Stage(BuildStage.OnDebian("curl")
-            .InstallForTarget("libssl-dev", "libnghttp2-dev", "zlib1g-dev", "libzstd-dev")
+            .InstallForTarget("libssl-dev", "libnghttp2-dev", "zlib1g-dev", "libzstd-dev", "libbrotli-dev")
             .Install("autoconf", "automake", "libtool", "make", "pkgconf")
             .DebianSource("curl", "8.14.1-2+deb13u5", "/src/curl")
             .Sha256("curl_8.14.1-2+deb13u5.dsc", "9a9a2c95cdc8b5d76892c70858f25eaf2dc0b0a475a1e43e0b4ad428414752df")
@@ -34,7 +35,7 @@ public static class Tools
                  + " && PKG_CONFIG_LIBDIR=/usr/lib/$host/pkgconfig:/usr/share/pkgconfig PKG_CONFIG='pkg-config --static'"
                  + " ./configure --build=$(dpkg-architecture -qDEB_BUILD_GNU_TYPE 2>/dev/null) --host=$host CC=$host-gcc"
                  + " --disable-shared --enable-static --disable-dependency-tracking --disable-docs --disable-manual"
-                 + " --with-openssl --with-nghttp2 --with-zlib --with-zstd --without-brotli --without-libpsl --without-libidn2"
+                 + " --with-openssl --with-nghttp2 --with-zlib --with-zstd --with-brotli --without-libpsl --without-libidn2"
                  + " --without-librtmp --without-libssh2 --without-libssh --without-gssapi --without-nghttp3 --without-ngtcp2"
                  + " --disable-ldap --disable-ldaps --disable-dict --disable-file --disable-ftp --disable-gopher --disable-imap"
                  + " --disable-mqtt --disable-pop3 --disable-rtsp --disable-smb --disable-smtp --disable-telnet --disable-tftp"
@@ -46,7 +47,7 @@ public static class Tools
                  + " && make -j\"$(nproc)\" -C lib libcurl.la >/dev/null && make -j\"$(nproc)\" -C src curl LDFLAGS='-all-static -Wl,--gc-sections' >/dev/null"
                  + " && install -D -m 0755 src/curl /out/bin/curl && $host-strip /out/bin/curl && mkdir -p /out/share/doc/curl"
                  + " && { echo 'curl from Debian source package curl 8.14.1-2+deb13u5, configured with:'; grep -E '^  (Protocols|Features):' /tmp/configure.log;"
-                 + " echo 'statically linked with these Debian packages:'; dpkg-query -W -f '${Package} ${Version}\\n' libc6-dev:$TARGETARCH libssl-dev:$TARGETARCH libnghttp2-dev:$TARGETARCH zlib1g-dev:$TARGETARCH libzstd-dev:$TARGETARCH; }"
+                 + " echo 'statically linked with these Debian packages:'; dpkg-query -W -f '${Package} ${Version}\\n' libc6-dev:$TARGETARCH libssl-dev:$TARGETARCH libnghttp2-dev:$TARGETARCH zlib1g-dev:$TARGETARCH libzstd-dev:$TARGETARCH libbrotli-dev:$TARGETARCH; }"
                  + " > /out/share/doc/curl/BUILDINFO"))
         .CopyFromStage("curl", "/out/", "/usr/local/")
         .Entrypoint("/usr/local/bin/curl")

@@ -58,12 +58,14 @@ public sealed class ToolTests
         var (exit, output) = await tool.RunAsync("curl", new[] { "/usr/local/bin/curl", "--version" });
         Assert.True(exit == 0, output);
         var lines = output.Split('\n');
-        Assert.Matches(@"^curl 8\.14\.1 .* OpenSSL/3\.\S+ zlib/\S+ zstd/\S+ nghttp2/\S+$", lines[0]);
+        Assert.Matches(@"^curl 8\.14\.1 .* OpenSSL/3\.\S+ zlib/\S+ brotli/\S+ zstd/\S+ nghttp2/\S+$", lines[0]);
         Assert.Contains("Protocols: http https", lines);
         var features = lines.Single(l => l.StartsWith("Features: ", StringComparison.Ordinal)).Split(' ');
         Assert.Contains("HTTP2", features);
         Assert.Contains("SSL", features);
         Assert.Contains("libz", features);
+        Assert.Contains("brotli", features);
+        Assert.Contains("zstd", features);
         Assert.DoesNotContain("HTTP3", features);
         Assert.DoesNotContain("IDN", features);
     }
