@@ -87,6 +87,11 @@ public sealed class ToolTests
             binds: new[] { combined + ":/etc/ssl/certs/ca-certificates.crt:ro" });
         Assert.Equal((0L, "hello over TLS\n0"), trusted);
 
+        // By name: the static binary resolves localhost through /etc/hosts (glibc's built-in lookup, no NSS modules).
+        var byName = await tool.RunAsync("curl", new[] { "/usr/local/bin/curl", "-sS", "--fail", server.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/hello.txt" },
+            binds: new[] { combined + ":/etc/ssl/certs/ca-certificates.crt:ro" });
+        Assert.Equal((0L, "hello over TLS"), byName);
+
         // The image's bundle alone does not know the test CA: curl refuses the server (60: peer certificate not verified).
         var (exit, output) = await tool.RunAsync("curl", new[] { "/usr/local/bin/curl", "-sS", server.Url + "/hello.txt" });
         Assert.True(exit == 60, exit + ": " + output);
