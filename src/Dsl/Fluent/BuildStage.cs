@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Distroless.Dsl.Model;
 using Distroless.Dsl.Rules;
 
@@ -39,6 +40,79 @@ public sealed class BuildStage : IEquatable<BuildStage>
     /// <summary>Declares TARGETARCH in the stage (amd64 or arm64): for stages that make something per target
     /// architecture, such as cross-compiling a program with the target's gcc.</summary>
     public BuildStage WithTargetArch() => new(Spec with { SeesTargetArch = true });
+
+    /// <summary>Installs packages for the target architecture (multiarch <c>PACKAGE:$TARGETARCH</c>, e.g. the
+    /// <c>-dev</c> packages a program links against) and the cross compiler <c>TRIPLET-gcc</c> for it, which on the
+    /// build platform's own architecture is its native gcc. Nothing is emulated. Implies <see cref="WithTargetArch"/>;
+    /// commands find the triplet with <c>dpkg-architecture -a"$TARGETARCH" -qDEB_HOST_GNU_TYPE</c> (dpkg-dev comes too).</summary>
+    public BuildStage InstallForTarget(params string[] packages)
+    {
+        foreach (var package in packages ?? Array.Empty<string>())
+        {
+            DebianName(package, nameof(packages));
+        }
+
+        return new(Spec with
+        {
+            SeesTargetArch = true,
+            Packages = WithPackage(Spec.Packages, DpkgDev),
+            TargetPackages = Spec.TargetPackages.AddRange(packages ?? Array.Empty<string>()),
+        });
+    }
+
+    /// <summary>Fetches Debian source package <paramref name="package"/> at exactly <paramref name="version"/> from the
+    /// archive the builder image's apt already uses (its <c>deb</c> entries, read as <c>deb-src</c>), and unpacks it
+    /// with Debian's patches applied into <paramref name="destination"/>. Pin each of its files with
+    /// <see cref="Sha256"/>: the <c>.dsc</c> at least (DSL015), and every tarball it lists, or the build fails.</summary>
+    public BuildStage DebianSource(string package, string version, string destination)
+    {
+        DebianName(package, nameof(package));
+        if (version is null || version.Length == 0 || !char.IsDigit(version[0])
+            || !version.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '.' or '+' or '~' or '-' or ':'))
+        {
+            throw Validate.Invalid(nameof(version), "'" + version + "' is not an exact Debian version: give it as apt-cache showsrc " + package + " lists it, e.g. 8.14.1-2+deb13u5");
+        }
+
+        var source = new DebianSourceSpec(package, version, Validate.AbsolutePath(destination, nameof(destination)), EquatableArray<FileChecksum>.Empty);
+        return new(Spec with { Packages = WithPackage(Spec.Packages, DpkgDev), Sources = Spec.Sources.Add(source) });
+    }
+
+    /// <summary>The SHA-256 that <paramref name="file"/> of the previous <see cref="DebianSource"/> must have, e.g.
+    /// <c>Sha256("curl_8.14.1.orig.tar.gz", "6766…")</c>. <c>apt-cache showsrc PACKAGE</c> lists them (Checksums-Sha256).</summary>
+    public BuildStage Sha256(string file, string sha256)
+    {
+        if (Spec.Sources.IsEmpty)
+        {
+            throw Validate.Invalid(nameof(file), "call DebianSource(...) before Sha256(...)");
+        }
+
+        if (file is null || file.Length == 0 || file[0] == '.' || !file.All(c => char.IsLetterOrDigit(c) || c is '.' or '+' or '~' or '-' or '_'))
+        {
+            throw Validate.Invalid(nameof(file), "'" + file + "' is not a file name of a Debian source package, e.g. curl_8.14.1.orig.tar.gz");
+        }
+
+        var last = Spec.Sources[Spec.Sources.Count - 1];
+        var pinned = last with
+        {
+            Checksums = last.Checksums.Where(c => c.File != file).ToEquatableArray()
+                .Add(new FileChecksum(file, Validate.Sha256(sha256, nameof(sha256), file))),
+        };
+        return new(Spec with { Sources = Spec.Sources.Take(Spec.Sources.Count - 1).ToEquatableArray().Add(pinned) });
+    }
+
+    private const string DpkgDev = "dpkg-dev";
+
+    private static EquatableArray<string> WithPackage(EquatableArray<string> packages, string package) =>
+        packages.Contains(package) ? packages : packages.Add(package);
+
+    private static void DebianName(string name, string parameter)
+    {
+        if (name is null || name.Length < 2 || !(char.IsLower(name[0]) || char.IsDigit(name[0]))
+            || !name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '+' or '-'))
+        {
+            throw Validate.Invalid(parameter, "'" + name + "' is not a Debian package name");
+        }
+    }
 
     public bool Equals(BuildStage? other) => other is not null && other.Spec.Equals(Spec);
 

@@ -104,6 +104,24 @@ public sealed record BuildStageSpec(string Name, string FromImage, EquatableArra
     /// <summary>Whether the stage sees TARGETARCH (amd64 or arm64), e.g. to cross-compile for it. Off by default, so an
     /// architecture-independent stage is built once and cached for every platform.</summary>
     public bool SeesTargetArch { get; init; }
+
+    /// <summary>Packages installed for the target architecture (multiarch, <c>PACKAGE:$TARGETARCH</c>), with the cross
+    /// compiler for it: what a stage links against when it builds a program for the target.</summary>
+    public EquatableArray<string> TargetPackages { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Debian source packages fetched and unpacked in the stage (after its context copies, before its commands).</summary>
+    public EquatableArray<DebianSourceSpec> Sources { get; init; } = EquatableArray<DebianSourceSpec>.Empty;
+}
+
+public sealed record FileChecksum(string File, string Sha256);
+
+/// <summary>A Debian source package at an exact version, fetched with <c>apt-get source</c> from the builder's own
+/// archive and unpacked with Debian's patches applied into <see cref="Destination"/>. Every file it consists of (the
+/// <c>.dsc</c> and its tarballs) is pinned by SHA-256: an unpinned file or a different hash fails the build.</summary>
+public sealed record DebianSourceSpec(string Package, string Version, string Destination, EquatableArray<FileChecksum> Checksums)
+{
+    /// <summary>The <c>.dsc</c> file's name: Debian leaves the epoch out of file names.</summary>
+    public string DscFile => Package + "_" + (Version.IndexOf(':') is var colon and >= 0 ? Version.Substring(colon + 1) : Version) + ".dsc";
 }
 
 /// <summary>The whole meaning of an image definition. One record for every tier; the fluent types decide which parts a tier may set.</summary>

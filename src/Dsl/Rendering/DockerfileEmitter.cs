@@ -49,6 +49,8 @@ public static class DockerfileEmitter
             ["owner"] = owner,
             ["copies_arch"] = spec.Copies.Any(c => c.Kind == CopySourceKind.Context && c.From.Contains("{arch}")),
             ["labels"] = Labels(identity, spec),
+            ["stage_install"] = TemplateRenderer.Function(new System.Func<BuildStageSpec, string?>(StageCommands.Install)),
+            ["fetch_source"] = TemplateRenderer.Function(new System.Func<DebianSourceSpec, string>(StageCommands.FetchSource)),
         });
 
         var files = new List<GeneratedFile>();

@@ -67,7 +67,7 @@ public static class DslDiagnostics
 
     public static readonly DslDiagnostic InvalidChecksum = new(
         "DSL015", "Invalid or missing SHA-256",
-        "{0}: give a 64-character lowercase hex SHA-256 for every target architecture");
+        "{0}: give a 64-character lowercase hex SHA-256 for every target architecture of a download and every file of a source package");
 
     public static readonly DslDiagnostic InvalidPath = new(
         "DSL016", "Invalid path",

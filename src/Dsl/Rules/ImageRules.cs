@@ -51,6 +51,18 @@ public static class ImageRules
             }
         }
 
+        foreach (var source in spec.Stages.SelectMany(s => s.Sources))
+        {
+            // The .dsc names and hashes every other file, so it is the pin that cannot be missing; the build checks
+            // that each file apt-get fetched is pinned too (the tarballs' names are known only from the .dsc).
+            if (!source.Checksums.Any(c => c.File == source.DscFile))
+            {
+                yield return new SpecProblem(DslDiagnostics.InvalidChecksum, "DebianSource",
+                    new[] { "Debian source " + source.Package + "=" + source.Version + " has no SHA-256 for " + source.DscFile
+                            + " (add .Sha256(\"" + source.DscFile + "\", \"...\") and one for each file `apt-cache showsrc " + source.Package + "` lists)" });
+            }
+        }
+
         foreach (var copy in spec.Copies.Where(c => c.Kind == CopySourceKind.Stage))
         {
             if (!spec.Stages.Any(s => s.Name == copy.Stage))

@@ -261,4 +261,41 @@ public class DslBehaviourTests
         Assert.Equal(new[] { "ca-certificates", "tzdata", "tzdata-legacy" }, ImagePackages.Of(Base.FromScratch().WithCaCerts().WithTimezoneData(legacyAliases: true).User().Spec).Target);
         Assert.True(ImagePackages.Of(App.On(Base.FromScratch()).Entrypoint("/app").Spec).IsEmpty);
     }
+
+    [Fact]
+    public void A_debian_source_is_fetched_from_the_builder_archive_pinned_file_by_file_and_unpacked()
+    {
+        var stage = BuildStage.OnDebian("src").InstallForTarget("libssl-dev")
+            .DebianSource("hello", "1:2.10-3", "/src/hello")
+            .Sha256("hello_2.10-3.dsc", new string('a', 64))
+            .Sha256("hello_2.10.orig.tar.gz", new string('b', 64))
+            .Sha256("hello_2.10.orig.tar.gz", new string('c', 64)).Spec; // a later pin for the same file replaces the earlier
+
+        Assert.True(stage.SeesTargetArch);
+        Assert.Contains("dpkg-dev", stage.Packages);
+        var source = Assert.Single(stage.Sources);
+        Assert.Equal("hello_2.10-3.dsc", source.DscFile); // no epoch in file names
+        Assert.Equal(new[] { new FileChecksum("hello_2.10-3.dsc", new string('a', 64)), new FileChecksum("hello_2.10.orig.tar.gz", new string('c', 64)) }, source.Checksums);
+
+        var install = StageCommands.Install(stage)!;
+        Assert.Contains("dpkg --add-architecture \"$TARGETARCH\"", install);
+        Assert.Contains("sed -n 's/^deb /deb-src /p'", install); // deb-src from the builder's own entries: no archive named
+        Assert.Contains("gcc-$(echo $triplet | tr _ -) libssl-dev:$TARGETARCH", install);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(install, "apt-get update"));
+
+        var fetch = StageCommands.FetchSource(source);
+        Assert.Contains("apt-get source --download-only -qq hello=1:2.10-3", fetch);
+        Assert.Contains("hello_2.10.orig.tar.gz) want=" + new string('c', 64) + " ;;", fetch);
+        Assert.Contains("sha256 mismatch for $f: pinned $want, got $got", fetch);
+        Assert.Contains("$f is not pinned", fetch);
+        Assert.EndsWith("dpkg-source -x hello_2.10-3.dsc /src/hello >/dev/null", fetch);
+    }
+
+    [Fact]
+    public void A_stage_without_sources_or_target_packages_installs_as_before()
+    {
+        var stage = BuildStage.OnDebian("s").Install("gcc").Spec;
+        Assert.Equal("apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc >/dev/null", StageCommands.Install(stage));
+        Assert.Null(StageCommands.Install(BuildStage.OnDebian("empty").Spec));
+    }
 }

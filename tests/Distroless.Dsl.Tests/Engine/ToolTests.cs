@@ -1,7 +1,12 @@
 using System;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Formats.Tar;
 using System.IO;
 using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Generated;
@@ -19,19 +24,23 @@ namespace Distroless.Dsl.Tests.Engine;
 public sealed class ToolTests
 {
     private static readonly string[] ToolNames = { "curl", "jq", "git", "go", "node", "postgres" };
-    private static readonly Lazy<string> Built = new(() =>
-    {
-        var output = new StringWriter();
-        var exit = Distroless.Dsl.Runner.Program.Run(new[] { "build" }.Concat(ToolNames).Concat(new[] { "--platform", "linux/amd64" }).ToArray(),
-            GeneratedCatalog.Catalog, output, output);
-        Assert.True(exit == 0, output.ToString());
-        return output.ToString();
-    });
+    private static readonly ConcurrentDictionary<string, Lazy<string>> Builds = new();
+
+    /// <summary>Builds the images once per test run (a test builds only what it uses; builds are cached by the engine).</summary>
+    private static string Build(string platform, params string[] images) =>
+        Builds.GetOrAdd(platform + " " + string.Join(" ", images), _ => new Lazy<string>(() =>
+        {
+            var output = new StringWriter();
+            var exit = Distroless.Dsl.Runner.Program.Run(new[] { "build" }.Concat(images).Concat(new[] { "--platform", platform }).ToArray(),
+                GeneratedCatalog.Catalog, output, output);
+            Assert.True(exit == 0, output.ToString());
+            return output.ToString();
+        })).Value;
 
     [Fact]
     public void Every_tool_passes_its_contract_and_smoke_test_on_the_native_platform()
     {
-        _ = Built.Value;
+        Build("linux/amd64", ToolNames);
         var output = new StringWriter();
         var exit = Distroless.Dsl.Runner.Program.Run(new[] { "test" }.Concat(ToolNames).Concat(new[] { "--platform", "linux/amd64" }).ToArray(),
             GeneratedCatalog.Catalog, output, output);
@@ -43,28 +52,90 @@ public sealed class ToolTests
     }
 
     [Fact]
-    public async Task Curl_verifies_https_against_the_image_ca_bundle()
+    public async Task Curl_speaks_http_and_https_only_with_http2_through_openssl()
     {
-        await using var tool = await ToolRun.StartAsync();
+        await using var tool = await ToolRun.StartAsync("curl");
+        var (exit, output) = await tool.RunAsync("curl", new[] { "/usr/local/bin/curl", "--version" });
+        Assert.True(exit == 0, output);
+        var lines = output.Split('\n');
+        Assert.Matches(@"^curl 8\.14\.1 .* OpenSSL/3\.\S+ zlib/\S+ brotli/\S+ zstd/\S+ nghttp2/\S+$", lines[0]);
+        Assert.Contains("Protocols: http https", lines);
+        var features = lines.Single(l => l.StartsWith("Features: ", StringComparison.Ordinal)).Split(' ');
+        Assert.Contains("HTTP2", features);
+        Assert.Contains("SSL", features);
+        Assert.Contains("libz", features);
+        Assert.Contains("brotli", features);
+        Assert.Contains("zstd", features);
+        Assert.DoesNotContain("HTTP3", features);
+        Assert.DoesNotContain("IDN", features);
+    }
+
+    [Fact]
+    public async Task Curl_verifies_https_with_the_image_bundle_plus_a_test_ca_and_refuses_without_it()
+    {
+        await using var tool = await ToolRun.StartAsync("curl");
         using var server = new LocalHttpsServer(tool.Work);
         tool.WriteFile("hello.txt", "hello over TLS\n");
-        var ca = tool.WriteFile("ca.crt", server.CaPem);
 
-        // The test CA in place of the image's bundle, at the path the image ships it: curl trusts it with no option.
-        var trusted = await tool.RunAsync("curl", new[] { "/usr/bin/curl", "-sS", "--fail", server.Url + "/hello.txt" },
-            binds: new[] { ca + ":/etc/ssl/certs/ca-certificates.crt:ro" });
-        Assert.Equal((0L, "hello over TLS"), trusted);
+        // The image's own bundle (read from the image) with the test CA appended, at the path curl was built to use.
+        var bundle = Encoding.UTF8.GetString(await tool.ReadImageFileAsync("curl", "linux/amd64", "/etc/ssl/certs/ca-certificates.crt"));
+        Assert.True(Regex.Matches(bundle, "BEGIN CERTIFICATE").Count > 100, "the image's bundle holds the public CAs");
+        var combined = tool.WriteFile("bundle-plus-test-ca.crt", bundle + server.CaPem);
 
-        // The image's own bundle (public CAs) does not know the test CA: verification fails (60: peer certificate).
-        var (exit, output) = await tool.RunAsync("curl", new[] { "/usr/bin/curl", "-sS", server.Url + "/hello.txt" });
+        // Verification stays on: the leaf must chain to the test CA and name 127.0.0.1; %{ssl_verify_result} 0 is OpenSSL's X509_V_OK.
+        var trusted = await tool.RunAsync("curl", new[] { "/usr/local/bin/curl", "-sS", "--fail", "-w", "%{ssl_verify_result}", server.Url + "/hello.txt" },
+            binds: new[] { combined + ":/etc/ssl/certs/ca-certificates.crt:ro" });
+        Assert.Equal((0L, "hello over TLS\n0"), trusted);
+
+        // By name: the static binary resolves localhost through /etc/hosts (glibc's built-in lookup, no NSS modules).
+        var byName = await tool.RunAsync("curl", new[] { "/usr/local/bin/curl", "-sS", "--fail", server.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/hello.txt" },
+            binds: new[] { combined + ":/etc/ssl/certs/ca-certificates.crt:ro" });
+        Assert.Equal((0L, "hello over TLS"), byName);
+
+        // The image's bundle alone does not know the test CA: curl refuses the server (60: peer certificate not verified).
+        var (exit, output) = await tool.RunAsync("curl", new[] { "/usr/local/bin/curl", "-sS", server.Url + "/hello.txt" });
         Assert.True(exit == 60, exit + ": " + output);
         Assert.Contains("certificate", output);
     }
 
     [Fact]
+    public async Task Curl_fits_its_size_budget_and_is_a_static_elf_for_each_platform()
+    {
+        var curl = GeneratedCatalog.Catalog.FindImage("curl")!;
+        using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
+        foreach (var (platform, machine) in new[] { ("linux/amd64", (ushort)62), ("linux/arm64", (ushort)183) }) // EM_X86_64, EM_AARCH64
+        {
+            Build(platform, "curl");
+            var arch = platform.Substring("linux/".Length);
+            var image = await engine.Client.Images.InspectImageAsync(curl.Reference + "-" + arch);
+            Assert.True(image.Size <= 12_000_000, platform + ": " + image.Size + " bytes, over the 12 MB budget");
+            Assert.Equal(arch, image.Architecture);
+
+            var elf = await ReadImageFileAsync(engine, curl.Reference + "-" + arch, platform, "/usr/local/bin/curl");
+            Assert.Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1 }, elf.AsSpan(0, 6).ToArray()); // 64-bit, little-endian
+            Assert.Equal(machine, BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(18)));
+            // Static: no program header asks for an interpreter (PT_INTERP) or dynamic linking (PT_DYNAMIC).
+            var programHeaders = (int)BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan(32));
+            var entrySize = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(54));
+            var count = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(56));
+            var types = Enumerable.Range(0, count).Select(i => BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan(programHeaders + i * entrySize))).ToList();
+            Assert.Contains(1u, types); // PT_LOAD: the header table was read right
+            Assert.DoesNotContain(2u, types);
+            Assert.DoesNotContain(3u, types);
+
+            // Scanners read /var/lib/dpkg/status.d as "Debian's binary package, this version": a source-built curl is not
+            // that, so no record claims it; BUILDINFO says what it was built from and linked with.
+            await Assert.ThrowsAsync<FileNotFoundException>(() => ReadImageFileAsync(engine, curl.Reference + "-" + arch, platform, "/var/lib/dpkg/status.d/curl"));
+            var buildInfo = Encoding.UTF8.GetString(await ReadImageFileAsync(engine, curl.Reference + "-" + arch, platform, "/usr/local/share/doc/curl/BUILDINFO"));
+            Assert.Contains("Debian source package curl 8.14.1-2+deb13u5", buildInfo);
+            Assert.Matches(@"\nlibssl-dev:?\S* 3\.\S+\n", buildInfo);
+        }
+    }
+
+    [Fact]
     public async Task Git_clones_over_https_then_logs_and_diffs()
     {
-        await using var tool = await ToolRun.StartAsync();
+        await using var tool = await ToolRun.StartAsync("git");
         using var server = new LocalHttpsServer(tool.Work);
         tool.WriteFile("ca.crt", server.CaPem);
         string[] Git(params string[] args) => new[] { "/usr/bin/git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid" }.Concat(args).ToArray();
@@ -101,7 +172,7 @@ public sealed class ToolTests
     [Fact]
     public async Task Go_builds_a_static_binary_that_runs_on_the_static_base()
     {
-        await using var tool = await ToolRun.StartAsync();
+        await using var tool = await ToolRun.StartAsync("go");
         tool.WriteFile("hello/go.mod", "module hello\n\ngo 1.24\n");
         tool.WriteFile("hello/main.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc main() { fmt.Println(\"hello from\", runtime.GOOS+\"/\"+runtime.GOARCH) }\n");
 
@@ -145,7 +216,7 @@ public sealed class ToolTests
     [Fact]
     public async Task Node_formats_dates_with_full_icu_and_time_zones()
     {
-        await using var tool = await ToolRun.StartAsync();
+        await using var tool = await ToolRun.StartAsync("node");
         const string script = "const d = new Date(Date.UTC(2024, 0, 15, 12, 0, 0));"
                               + "console.log(new Intl.DateTimeFormat('de-DE', { timeZone: 'America/New_York', dateStyle: 'full', timeStyle: 'long' }).format(d));"
                               + "console.log(new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' }).format(1234));";
@@ -157,9 +228,46 @@ public sealed class ToolTests
     [Fact]
     public async Task Jq_filters_json()
     {
-        await using var tool = await ToolRun.StartAsync();
+        await using var tool = await ToolRun.StartAsync("jq");
         tool.WriteFile("in.json", "{\"items\":[{\"name\":\"a\",\"n\":1},{\"name\":\"b\",\"n\":2}]}");
         Assert.Equal((0L, "[\"a\",\"b\"]\n3"), await tool.RunAsync("jq", new[] { "/usr/bin/jq", "-c", "[.items[].name], (.items | map(.n) | add)", "/work/in.json" }));
+    }
+
+    /// <summary>One file of an image, from the export of a container that is created and never started (any platform, no emulation).</summary>
+    private static async Task<byte[]> ReadImageFileAsync(EngineConnection engine, string tag, string platform, string path)
+    {
+        var container = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = tag,
+            Entrypoint = new List<string> { "/nonexistent" },
+            Platform = platform,
+        });
+        try
+        {
+            using var spool = new MemoryStream();
+            using (var export = await engine.Client.Containers.ExportContainerAsync(container.ID, CancellationToken.None))
+            {
+                await export.CopyToAsync(spool);
+            }
+
+            spool.Position = 0;
+            using var reader = new TarReader(spool);
+            while (await reader.GetNextEntryAsync() is { } entry)
+            {
+                if ("/" + entry.Name.TrimStart('.', '/') == path && entry.DataStream is { } data)
+                {
+                    using var content = new MemoryStream();
+                    await data.CopyToAsync(content);
+                    return content.ToArray();
+                }
+            }
+
+            throw new FileNotFoundException(tag + " (" + platform + ") has no " + path);
+        }
+        finally
+        {
+            await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        }
     }
 
     /// <summary>Runs tool containers as their image's user on the host network (to reach the 127.0.0.1 server), with a
@@ -177,11 +285,14 @@ public sealed class ToolTests
 
         public string Work { get; }
 
-        public static async Task<ToolRun> StartAsync()
+        public static async Task<ToolRun> StartAsync(params string[] images)
         {
-            _ = Built.Value;
+            Build("linux/amd64", images);
             return new ToolRun(await EngineConnection.ConnectAsync(CancellationToken.None));
         }
+
+        public Task<byte[]> ReadImageFileAsync(string image, string platform, string path) =>
+            ToolTests.ReadImageFileAsync(_engine, GeneratedCatalog.Catalog.FindImage(image)!.Reference + "-" + platform.Substring("linux/".Length), platform, path);
 
         public string WriteFile(string relative, string content)
         {

@@ -87,6 +87,36 @@ public class DiagnosticTests
             "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"a\")] public static AppImage A => App.On(B).Entrypoint(\"/a\")\n ./*here*/Download(\"https://example.org/a_{arch}\", \"/a\").Sha256(\"amd64\", \"" + new string('a', 64) + "\"); }"
         },
         {
+            DslDiagnostics.InvalidChecksum.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).Entrypoint(\"/t\")\n"
+            + " .Stage(BuildStage.OnDebian(\"src\")./*here*/DebianSource(\"curl\", \"8.14.1-2\", \"/src/curl\").Sha256(\"curl_8.14.1.orig.tar.gz\", \"" + new string('a', 64) + "\")); }"
+        },
+        {
+            DslDiagnostics.InvalidChecksum.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).Entrypoint(\"/t\")\n"
+            + " .Stage(BuildStage.OnDebian(\"src\").DebianSource(\"curl\", \"8.14.1-2\", \"/src/curl\").Sha256(\"curl_8.14.1-2.dsc\", /*here*/\"ABC\")); }"
+        },
+        {
+            DslDiagnostics.InvalidArgument.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).Entrypoint(\"/t\")\n"
+            + " .Stage(BuildStage.OnDebian(\"src\").Sha256(/*here*/\"curl_8.14.1-2.dsc\", \"" + new string('a', 64) + "\")); }"
+        },
+        {
+            DslDiagnostics.InvalidArgument.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).Entrypoint(\"/t\")\n"
+            + " .Stage(BuildStage.OnDebian(\"src\").DebianSource(\"curl\", /*here*/\"latest\", \"/src/curl\")); }"
+        },
+        {
+            DslDiagnostics.InvalidArgument.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).Entrypoint(\"/t\")\n"
+            + " .Stage(BuildStage.OnDebian(\"src\").DebianSource(\"curl\", \"8.14.1-2\", \"/src/curl\").Sha256(/*here*/\"../curl.dsc\", \"" + new string('a', 64) + "\")); }"
+        },
+        {
+            DslDiagnostics.InvalidPath.Id,
+            "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).Entrypoint(\"/t\")\n"
+            + " .Stage(BuildStage.OnDebian(\"src\").DebianSource(\"curl\", \"8.14.1-2\", /*here*/\"src/curl\")); }"
+        },
+        {
             DslDiagnostics.InvalidPath.Id,
             "public static class D {\n [Image(\"b\")] public static BaseImage B => " + Ok + ".WorkDir(/*here*/\"relative/dir\"); }"
         },

@@ -92,8 +92,8 @@ public class LockCheckTests
     {
         var copy = Path.Combine(Path.GetTempPath(), "lock-damaged-" + Guid.NewGuid().ToString("N") + ".lock");
         var lines = File.ReadAllLines(CommittedLock());
-        var at = Array.FindIndex(lines, l => l.StartsWith("deb curl amd64 target curl ", StringComparison.Ordinal));
-        lines[at] = lines[at].Replace("/curl_", "/curl-edited_"); // a hand edit of the archive path only
+        var at = Array.FindIndex(lines, l => l.StartsWith("deb jq amd64 target jq ", StringComparison.Ordinal));
+        lines[at] = lines[at].Replace("/jq_", "/jq-edited_"); // a hand edit of the archive path only
         File.WriteAllText(copy, string.Join("\n", lines) + "\n");
         try
         {
