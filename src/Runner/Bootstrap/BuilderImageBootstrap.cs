@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Processes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -18,10 +20,14 @@ internal sealed class BuilderImageBootstrap
     private readonly EngineConnection _engine;
     private readonly TextWriter _output;
 
-    public BuilderImageBootstrap(EngineConnection engine, TextWriter output)
+    private readonly IReadOnlyDictionary<string, string>? _environment;
+
+    /// <param name="environment">Variables for mmdebstrap on top of the runner's (a PATH here is where it is looked up).</param>
+    public BuilderImageBootstrap(EngineConnection engine, TextWriter output, IReadOnlyDictionary<string, string>? environment = null)
     {
         _engine = engine;
         _output = output;
+        _environment = environment;
     }
 
     public const string Suite = "trixie";
@@ -35,28 +41,34 @@ internal sealed class BuilderImageBootstrap
 
         var colon = image.LastIndexOf(':');
         var (repository, tag) = (image.Substring(0, colon), image.Substring(colon + 1));
+        string pullFailure;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(TimeSpan.FromSeconds(60));
-            await _engine.Client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, new Progress<JSONMessage>(), timeout.Token).ConfigureAwait(false);
+            var messages = new StreamErrors();
+            await _engine.Client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, messages, timeout.Token).ConfigureAwait(false);
             if (await ExistsAsync(image, cancellation).ConfigureAwait(false))
             {
                 _output.WriteLine("Pulled builder image " + image);
                 return;
             }
+
+            pullFailure = messages.Error ?? "the pull ended without the image";
         }
-        catch (Exception e) when (e is DockerApiException or OperationCanceledException or IOException && !cancellation.IsCancellationRequested)
+        catch (Exception e) when (e is DockerApiException or OperationCanceledException or IOException or System.Net.Http.HttpRequestException && !cancellation.IsCancellationRequested)
         {
-            // No registry: make it from the Debian archive below.
+            pullFailure = e is OperationCanceledException ? "no answer within 60 s" : EngineMessage(e);
         }
 
+        // The engine's reason is what tells a proxy or DNS problem from a registry that is simply not there.
+        _output.WriteLine("Pulling " + image + " failed: " + pullFailure);
         var clock = Stopwatch.StartNew();
-        _output.WriteLine("Builder image " + image + " cannot be pulled; making it from the Debian archive with mmdebstrap");
+        _output.WriteLine("Making " + image + " from the Debian archive with mmdebstrap instead");
         var tar = Path.Combine(Path.GetTempPath(), "distroless-" + Suite + "-" + Guid.NewGuid().ToString("N") + ".tar");
         try
         {
-            await RunMmdebstrapAsync(tar, cancellation).ConfigureAwait(false);
+            await RunMmdebstrapAsync(tar, image, pullFailure, cancellation).ConfigureAwait(false);
             await using var stream = File.OpenRead(tar);
             await _engine.Client.Images.CreateImageAsync(
                 new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag, Changes = new[] { "CMD [\"bash\"]" } },
@@ -88,33 +100,62 @@ internal sealed class BuilderImageBootstrap
         }
     }
 
-    private static async Task RunMmdebstrapAsync(string tar, CancellationToken cancellation)
+    private async Task RunMmdebstrapAsync(string tar, string image, string pullFailure, CancellationToken cancellation)
     {
-        var start = new ProcessStartInfo("mmdebstrap") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "--variant=apt", "--quiet", Suite, tar })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
+        ProgramResult result;
         try
         {
-            process = Process.Start(start)!;
+            result = await ExternalProgram.RunAsync(new ProgramInvocation("mmdebstrap", new[] { "--variant=apt", "--quiet", Suite, tar }) { Environment = _environment }, cancellation)
+                .ConfigureAwait(false);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (MissingProgramException e)
         {
-            throw new RunnerException("mmdebstrap is not installed, and the builder image cannot be pulled: install it (apt-get install mmdebstrap) and run again");
+            throw new RunnerException("the builder image " + image + " could not be pulled (" + pullFailure + ") and " + e.Message);
         }
 
-        using (process)
+        if (result.ExitCode != 0)
         {
-            var stderr = process.StandardError.ReadToEndAsync(cancellation);
-            await process.StandardOutput.ReadToEndAsync(cancellation).ConfigureAwait(false);
-            await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
-            if (process.ExitCode != 0)
+            var last = result.StandardError.Trim().Split('\n');
+            throw new RunnerException("mmdebstrap failed (exit " + result.ExitCode + "): " + last[^1]);
+        }
+    }
+
+    /// <summary>The engine's own words: the <c>message</c> of its JSON error body, else the exception's message.</summary>
+    internal static string EngineMessage(Exception e)
+    {
+        if (e is DockerApiException api && !string.IsNullOrWhiteSpace(api.ResponseBody))
+        {
+            try
             {
-                var last = (await stderr.ConfigureAwait(false)).Trim().Split('\n');
-                throw new RunnerException("mmdebstrap failed (exit " + process.ExitCode + "): " + last[^1]);
+                using var body = System.Text.Json.JsonDocument.Parse(api.ResponseBody);
+                if (body.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && body.RootElement.TryGetProperty("message", out var message))
+                {
+                    return message.GetString() ?? api.ResponseBody.Trim();
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+
+            return api.ResponseBody.Trim();
+        }
+
+        return e.Message;
+    }
+
+    /// <summary>Keeps the first error the engine reports inside a pull's progress stream.</summary>
+    private sealed class StreamErrors : IProgress<JSONMessage>
+    {
+        private readonly object _gate = new();
+
+        public string? Error { get; private set; }
+
+        public void Report(JSONMessage value)
+        {
+            var text = value.Error?.Message;
+            lock (_gate)
+            {
+                Error ??= string.IsNullOrWhiteSpace(text) ? null : text.Trim();
             }
         }
     }

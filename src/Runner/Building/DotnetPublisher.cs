@@ -60,7 +60,7 @@ internal sealed class DotnetPublisher
             arguments[1] = project;
             _progress.Line(image.Name, platform, "dotnet " + string.Join(" ", arguments.Select(a => a == project ? publish.Project : a == output ? "publish/" + arch : a)));
             var clock = Stopwatch.StartNew();
-            var (exitCode, log) = await ExternalProgram.RunAsync("dotnet", arguments, SdkEnvironment, cancellation).ConfigureAwait(false);
+            var (exitCode, log, _, _) = await ExternalProgram.RunAsync(new ProgramInvocation("dotnet", arguments) { Environment = SdkEnvironment }, cancellation).ConfigureAwait(false);
             if (exitCode != 0)
             {
                 throw new PublishFailed("dotnet publish of " + publish.Project + " for " + DotnetPublishSpec.RuntimeIdentifier(arch) + " failed (exit " + exitCode + ")",

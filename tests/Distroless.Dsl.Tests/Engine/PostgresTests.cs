@@ -102,7 +102,7 @@ public sealed class PostgresTests
         public static async Task<PostgresRun> StartAsync()
         {
             var output = new StringWriter();
-            var exit = Distroless.Dsl.Runner.Program.Run(new[] { "build", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, output, output);
+            var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, output, output);
             Assert.True(exit == 0, output.ToString());
             var image = GeneratedCatalog.Catalog.FindImage("postgres")!;
             return new PostgresRun(await EngineConnection.ConnectAsync(CancellationToken.None), image.Reference + "-amd64");

@@ -264,7 +264,7 @@ public class PublishTests
         var entry = new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("publish-partial", "0.0.1", ImageTier.Base),
             Distroless.Definitions.Bases.Static.Spec, "Tests.PublishPartial"));
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
-        Assert.Equal(0, Distroless.Dsl.Runner.Program.Run(new[] { "build", "base", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null));
+        Assert.Equal(0, Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "base", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null));
         foreach (var arch in new[] { "amd64", "arm64" })
         {
             await engine.Client.Images.TagImageAsync(baseImage.Reference + "-amd64", new ImageTagParameters { RepositoryName = "publish-partial", Tag = "0.0.1-" + arch });
@@ -300,7 +300,7 @@ public class PublishTests
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
         var repository = Registry + "/" + FreshNamespace("stream") + "/base";
         var local = GeneratedCatalog.Catalog.FindImage("base")!.Reference + "-" + engine.HostArchitecture;
-        var build = Distroless.Dsl.Runner.Program.Run(new[] { "build", "base", "--platform", engine.HostPlatform }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null);
+        var build = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "base", "--platform", engine.HostPlatform }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null);
         Assert.Equal(0, build);
         await engine.Client.Images.TagImageAsync(local, new ImageTagParameters { RepositoryName = repository, Tag = "x" });
         try

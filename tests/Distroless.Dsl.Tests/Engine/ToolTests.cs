@@ -22,7 +22,7 @@ public sealed class ToolTests
     private static readonly Lazy<string> Built = new(() =>
     {
         var output = new StringWriter();
-        var exit = Distroless.Dsl.Runner.Program.Run(new[] { "build" }.Concat(ToolNames).Concat(new[] { "--platform", "linux/amd64" }).ToArray(),
+        var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build" }.Concat(ToolNames).Concat(new[] { "--platform", "linux/amd64" }).ToArray(),
             GeneratedCatalog.Catalog, output, output);
         Assert.True(exit == 0, output.ToString());
         return output.ToString();
@@ -33,7 +33,7 @@ public sealed class ToolTests
     {
         _ = Built.Value;
         var output = new StringWriter();
-        var exit = Distroless.Dsl.Runner.Program.Run(new[] { "test" }.Concat(ToolNames).Concat(new[] { "--platform", "linux/amd64" }).ToArray(),
+        var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "test" }.Concat(ToolNames).Concat(new[] { "--platform", "linux/amd64" }).ToArray(),
             GeneratedCatalog.Catalog, output, output);
         Assert.True(exit == 0, output.ToString());
         foreach (var tool in ToolNames)
