@@ -36,15 +36,20 @@ public sealed class CatalogGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (files, _) => files.Select(f => f!).OrderBy(f => f.Path, System.StringComparer.Ordinal).ToEquatableArray());
 
-        context.RegisterSourceOutput(images.Combine(contextFiles), static (spc, pair) =>
+        // Definitions whose generated names collide: usually none, so this stays equal and keeps every output cached.
+        var collisions = images.Select(static (d, _) => Claim(d)).Collect()
+            .Combine(stacks.Select(static (d, _) => Claim(d)).Collect())
+            .Select(static (pair, _) => GeneratedNames.Collisions(pair.Left.Concat(pair.Right).Where(c => c is not null).Select(c => c!.Value)));
+
+        context.RegisterSourceOutput(images.Combine(contextFiles).Combine(collisions), static (spc, triple) =>
         {
-            var (image, sources) = pair;
+            var ((image, sources), clashes) = triple;
             foreach (var diagnostic in image.Diagnostics)
             {
                 spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
             }
 
-            if (image.RenderedImage is { } rendered)
+            if (image.RenderedImage is { } rendered && !ReportCollision(spc, image, clashes))
             {
                 foreach (var missing in image.ContextSources.Where(path => sources.All(f => f.Path != path)))
                 {
@@ -60,15 +65,15 @@ public sealed class CatalogGenerator : IIncrementalGenerator
         // Stacks state each service's user, which may come from the image's ancestors: they see only these facts.
         var imageFacts = images.Select(static (i, _) => new ImageFact(i.Name, i.RunsAs, i.Parent)).Collect()
             .Select(static (facts, _) => facts.OrderBy(f => f.Name, System.StringComparer.Ordinal).ToEquatableArray());
-        context.RegisterSourceOutput(stacks.Combine(imageFacts), static (spc, pair) =>
+        context.RegisterSourceOutput(stacks.Combine(imageFacts).Combine(collisions), static (spc, triple) =>
         {
-            var (stack, facts) = pair;
+            var ((stack, facts), clashes) = triple;
             foreach (var diagnostic in stack.Diagnostics)
             {
                 spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
             }
 
-            if (stack.Stack is { } spec)
+            if (stack.Stack is { } spec && !ReportCollision(spc, stack, clashes))
             {
                 var users = new Dictionary<string, (string? User, string? Parent)>();
                 foreach (var fact in facts)
@@ -91,7 +96,8 @@ public sealed class CatalogGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
             }
 
-            spc.AddSource(CatalogEmitter.ClassName + ".g.cs", CatalogEmitter.Index(entries));
+            var clashes = GeneratedNames.Collisions(entries.Where(e => !e.HasErrors).Select(e => (e.FactoryName, e.DefinedBy, e.Location)));
+            spc.AddSource(CatalogEmitter.ClassName + ".g.cs", CatalogEmitter.Index(entries.Where(e => GeneratedNames.Find(clashes, e.DefinedBy, e.Location) is null)));
         });
     }
 
@@ -104,6 +110,22 @@ public sealed class CatalogGenerator : IIncrementalGenerator
         }
 
         return BuildContextSources.Source(path, file.GetText(ct)?.ToString() ?? "");
+    }
+
+    /// <summary>The generated name a definition will take, if it will be emitted at all.</summary>
+    private static (string FactoryName, string DefinedBy, LocationInfo? Location)? Claim(ParsedDefinition d) =>
+        d.HasErrors || (d.IsStack ? d.Stack is null : d.RenderedImage is null) ? null : (d.FactoryName, d.DefinedBy, d.Location);
+
+    private static bool ReportCollision(SourceProductionContext spc, ParsedDefinition definition, EquatableArray<NameCollision> collisions)
+    {
+        if (GeneratedNames.Find(collisions, definition.DefinedBy, definition.Location) is not { } collision)
+        {
+            return false;
+        }
+
+        spc.ReportDiagnostic(Diagnostics.Create(new DiagnosticInfo(DslDiagnostics.GeneratedNameCollision.Id, definition.Location,
+            EquatableArray.Of(collision.DefinedBy, collision.Winner, collision.FactoryName))));
+        return true;
     }
 
     private static bool IsMember(SyntaxNode node, System.Threading.CancellationToken _) =>

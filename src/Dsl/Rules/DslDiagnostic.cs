@@ -81,6 +81,14 @@ public static class DslDiagnostics
         "DSL018", "Invalid argument",
         "{0}");
 
+    public static readonly DslDiagnostic UnsupportedContainingType = new(
+        "DSL019", "Definition in a nested or generic type",
+        "'{0}' is declared in {1}: the catalog names a definition by its type and member, so move it to a top-level, non-generic static class");
+
+    public static readonly DslDiagnostic GeneratedNameCollision = new(
+        "DSL020", "Definitions collide after escaping",
+        "'{0}' and '{1}' get the same generated name '{2}' (names are escaped to letters, digits and '_' and compared without case): rename one of them");
+
     public static readonly DslDiagnostic InternalError = new(
         "DSL999", "Generator failure",
         "The generator could not process this definition ({0}): please report this with the definition that caused it");
@@ -90,6 +98,6 @@ public static class DslDiagnostics
         NonConstantArgument, RootUserOutsideDebug, DuplicateName, NotADefinition, DependencyCycle,
         InvalidEnvironmentName, InvalidPort, InvalidPlatform, InvalidVersion, InvalidImageName,
         MissingEntrypoint, ShellFormHealthCheck, PublishedDatabasePort, UnsupportedExpression,
-        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, InternalError,
+        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, UnsupportedContainingType, GeneratedNameCollision, InternalError,
     };
 }

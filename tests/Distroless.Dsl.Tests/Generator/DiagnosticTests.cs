@@ -116,6 +116,24 @@ public class DiagnosticTests
             "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"a\")] public static AppImage A => App.On(B).Entrypoint(\"/a\");\n"
             + " [Stack(\"s\")] public static StackDefinition S => Stack.Create().Service(\"a\", Service.Run(A).Publish(8080, 8080, /*here*/hostIp: \"localhost\")); }"
         },
+        {
+            DslDiagnostics.UnsupportedContainingType.Id,
+            "public static class G<T> {\n [Image(\"b\")] public static BaseImage /*here*/B => " + Ok + "; }"
+        },
+        {
+            DslDiagnostics.UnsupportedContainingType.Id,
+            "public static class Outer { public static class Inner {\n [Image(\"b\")] public static BaseImage /*here*/B => " + Ok + "; } }"
+        },
+        {
+            DslDiagnostics.GeneratedNameCollision.Id,
+            "public static class A_B {\n [Image(\"x\")] public static BaseImage /*here*/C => " + Ok + "; }\n"
+            + "public static class A {\n [Image(\"y\")] public static BaseImage B_C => " + Ok + "; }"
+        },
+        {
+            DslDiagnostics.GeneratedNameCollision.Id,
+            "public static class D {\n [Image(\"x\")] public static BaseImage X => " + Ok + "; }\n"
+            + "public static class d {\n [Image(\"y\")] public static BaseImage /*here*/x => " + Ok + "; }"
+        },
     };
 
     [Theory]
