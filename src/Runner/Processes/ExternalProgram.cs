@@ -38,6 +38,15 @@ internal sealed class MissingProgramException : RunnerException
     public string Program { get; }
 }
 
+/// <summary>The program outlived its timeout and was killed with everything it started.</summary>
+internal sealed class ProgramTimeoutException : RunnerException
+{
+    public ProgramTimeoutException(string message)
+        : base(message)
+    {
+    }
+}
+
 /// <summary>The runner's only way to start a process. Cancellation (Ctrl-C) and the timeout kill the child's whole
 /// process tree, so nothing it started outlives the runner.</summary>
 internal static class ExternalProgram
@@ -107,23 +116,24 @@ internal static class ExternalProgram
         {
             if (invocation.StandardInput is { } input)
             {
-                await process.StandardInput.WriteAsync(input.AsMemory(), stop.Token).ConfigureAwait(false);
-                process.StandardInput.Close();
+                try
+                {
+                    await process.StandardInput.WriteAsync(input.AsMemory(), stop.Token).ConfigureAwait(false);
+                    process.StandardInput.Close();
+                }
+                catch (IOException)
+                {
+                    // The child closed its stdin without reading it all: its exit code and output still count.
+                }
             }
 
             await process.WaitForExitAsync(stop.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
+        catch (OperationCanceledException)
         {
             await KillAsync(process).ConfigureAwait(false);
             cancellation.ThrowIfCancellationRequested();
-            if (timeout.IsCancellationRequested)
-            {
-                throw new RunnerException(invocation.Program + " did not finish within " + Seconds(invocation.Timeout) + ": stopped it");
-            }
-
-            // A child that exits without reading its stdin: its answer still counts.
-            await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
+            throw new ProgramTimeoutException(invocation.Program + " did not finish within " + Seconds(invocation.Timeout) + ": stopped it");
         }
 
         lock (lines)

@@ -31,7 +31,7 @@ internal static class CredentialHelper
                                       + "', but " + program + " is not installed: " + ExternalProgram.HowToInstall(program) + ", or set "
                                       + CredentialLookup.UsernameVariable + " and " + CredentialLookup.PasswordVariable);
         }
-        catch (RunnerException) when (!cancellation.IsCancellationRequested)
+        catch (ProgramTimeoutException)
         {
             throw new RunnerException(program + " get did not answer within " + Timeout.TotalSeconds + " s (is it waiting for a passphrase?)");
         }
