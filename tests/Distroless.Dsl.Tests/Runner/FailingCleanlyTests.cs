@@ -80,7 +80,7 @@ public class FailingCleanlyTests
         var run = ExternalProgram.RunAsync(invocation with { Timeout = TimeSpan.FromSeconds(3) }, CancellationToken.None);
         var pids = await PidsAsync(folder, "child", "grandchild");
 
-        var e = await Assert.ThrowsAsync<RunnerException>(() => run);
+        var e = await Assert.ThrowsAsync<ProgramTimeoutException>(() => run);
 
         Assert.Equal("sh did not finish within 3 s: stopped it", e.Message);
         await AssertGoneAsync(pids);
