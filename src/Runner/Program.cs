@@ -24,7 +24,8 @@ public static class Program
         using var interrupt = new CancellationTokenSource();
         void Stop(PosixSignalContext context)
         {
-            context.Cancel = true; // exit when the command has cleaned up, not at once
+            // The first signal: exit once the command has cleaned up. A second one: the default, exit at once.
+            context.Cancel = !interrupt.IsCancellationRequested;
             interrupt.Cancel();
         }
 
