@@ -27,6 +27,7 @@ public sealed class CatalogGenerator : IIncrementalGenerator
     public const string ImageFactsStep = "ImageFacts";
     public const string StacksWithImageFactsStep = "StacksWithImageFacts";
     public const string IndexStep = "Index";
+    public const string CollisionsStep = "Collisions";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -49,9 +50,15 @@ public sealed class CatalogGenerator : IIncrementalGenerator
         // changes, while this step runs only for definitions whose evaluated value changed.
         var renderedImages = images.Select(static (image, _) => RenderedImage.Render(image)).WithTrackingName(RenderedImagesStep);
 
-        context.RegisterSourceOutput(renderedImages.Combine(contextFiles).WithTrackingName(ImagesWithContextFilesStep), static (spc, pair) =>
+        // Definitions whose generated names collide: usually none, so this stays equal and keeps every output cached.
+        var collisions = images.Select(static (d, _) => Claim(d)).Collect()
+            .Combine(stacks.Select(static (d, _) => Claim(d)).Collect())
+            .Select(static (pair, _) => GeneratedNames.Collisions(pair.Left.Concat(pair.Right).Where(c => c is not null).Select(c => c!.Value)))
+            .WithTrackingName(CollisionsStep);
+
+        context.RegisterSourceOutput(renderedImages.Combine(contextFiles).WithTrackingName(ImagesWithContextFilesStep).Combine(collisions), static (spc, triple) =>
         {
-            var (output, sources) = pair;
+            var ((output, sources), clashes) = triple;
             var image = output.Definition;
             foreach (var diagnostic in image.Diagnostics)
             {
@@ -63,7 +70,7 @@ public sealed class CatalogGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(Diagnostics.Create(templateError));
             }
 
-            if (output.Rendered is { } rendered)
+            if (output.Rendered is { } rendered && !ReportCollision(spc, image, clashes))
             {
                 foreach (var missing in image.ContextSources.Where(path => sources.All(f => f.Path != path)))
                 {
@@ -80,15 +87,15 @@ public sealed class CatalogGenerator : IIncrementalGenerator
         var imageFacts = images.Select(static (i, _) => new ImageFact(i.Name, i.RunsAs, i.Parent)).Collect()
             .Select(static (facts, _) => facts.OrderBy(f => f.Name, System.StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(ImageFactsStep);
-        context.RegisterSourceOutput(stacks.Combine(imageFacts).WithTrackingName(StacksWithImageFactsStep), static (spc, pair) =>
+        context.RegisterSourceOutput(stacks.Combine(imageFacts).WithTrackingName(StacksWithImageFactsStep).Combine(collisions), static (spc, triple) =>
         {
-            var (stack, facts) = pair;
+            var ((stack, facts), clashes) = triple;
             foreach (var diagnostic in stack.Diagnostics)
             {
                 spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
             }
 
-            if (stack.Stack is { } spec)
+            if (stack.Stack is { } spec && !ReportCollision(spc, stack, clashes))
             {
                 var users = new Dictionary<string, (string? User, string? Parent)>();
                 foreach (var fact in facts)
@@ -123,7 +130,8 @@ public sealed class CatalogGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(Diagnostics.Create(diagnostic));
             }
 
-            spc.AddSource(CatalogEmitter.ClassName + ".g.cs", CatalogEmitter.Index(entries));
+            var clashes = GeneratedNames.Collisions(entries.Where(e => !e.HasErrors).Select(e => (e.FactoryName, e.DefinedBy, e.Location)));
+            spc.AddSource(CatalogEmitter.ClassName + ".g.cs", CatalogEmitter.Index(entries.Where(e => GeneratedNames.Find(clashes, e.DefinedBy, e.Location) is null)));
         });
     }
 
@@ -167,5 +175,21 @@ public sealed class CatalogGenerator : IIncrementalGenerator
             yield return new DiagnosticInfo(DslDiagnostics.DependencyCycle.Id, reference?.Location ?? at.Location,
                 EquatableArray.Of(string.Join(" -> ", cycle)));
         }
+    }
+
+    /// <summary>The generated name a definition will take, if it will be emitted at all.</summary>
+    private static (string FactoryName, string DefinedBy, LocationInfo? Location)? Claim(ParsedDefinition d) =>
+        d.HasErrors || (d.IsStack ? d.Stack is null : d.Image is null) ? null : (d.FactoryName, d.DefinedBy, d.Location);
+
+    private static bool ReportCollision(SourceProductionContext spc, ParsedDefinition definition, EquatableArray<NameCollision> collisions)
+    {
+        if (GeneratedNames.Find(collisions, definition.DefinedBy, definition.Location) is not { } collision)
+        {
+            return false;
+        }
+
+        spc.ReportDiagnostic(Diagnostics.Create(new DiagnosticInfo(DslDiagnostics.GeneratedNameCollision.Id, definition.Location,
+            EquatableArray.Of(collision.DefinedBy, collision.Winner, collision.FactoryName))));
+        return true;
     }
 }

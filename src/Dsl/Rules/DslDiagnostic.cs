@@ -89,6 +89,14 @@ public static class DslDiagnostics
         "DSL020", "Invalid exclusion pattern",
         "'{0}' is not a valid exclusion pattern: start it with '/' (a path in the image) or '**/' (at any depth), name something more than wildcards, use '*' inside a name and '**' only as a whole directory name before another name, e.g. \"/usr/share/go-1.24/src/cmd\", \"**/testdata\" or \"**/*_test.go\"; no '.', '..', empty names, whitespace or other glob characters");
 
+    public static readonly DslDiagnostic UnsupportedContainingType = new(
+        "DSL021", "Definition in a nested or generic type",
+        "'{0}' is declared in {1}: the catalog names a definition by its type and member, so move it to a top-level, non-generic static class");
+
+    public static readonly DslDiagnostic GeneratedNameCollision = new(
+        "DSL022", "Definitions collide after escaping",
+        "'{0}' and '{1}' get the same generated name '{2}' (names are escaped to letters, digits and '_' and compared without case): rename one of them");
+
     public static readonly DslDiagnostic InternalError = new(
         "DSL999", "Generator failure",
         "The generator could not process this definition ({0}): please report this with the definition that caused it");
@@ -98,6 +106,7 @@ public static class DslDiagnostics
         NonConstantArgument, RootUserOutsideDebug, DuplicateName, NotADefinition, DependencyCycle,
         InvalidEnvironmentName, InvalidPort, InvalidPlatform, InvalidVersion, InvalidImageName,
         MissingEntrypoint, ShellFormHealthCheck, PublishedDatabasePort, UnsupportedExpression,
-        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, TemplateError, InvalidExclusion, InternalError,
+        InvalidChecksum, InvalidPath, UnknownReference, InvalidArgument, TemplateError, InvalidExclusion,
+        UnsupportedContainingType, GeneratedNameCollision, InternalError,
     };
 }

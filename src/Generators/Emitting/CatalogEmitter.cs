@@ -13,7 +13,7 @@ internal static class CatalogEmitter
     public const string Namespace = "Distroless.Dsl.Generated";
     public const string ClassName = "GeneratedCatalog";
 
-    public static string HintName(ParsedDefinition definition) => ClassName + "." + definition.DefinedBy + ".g.cs";
+    public static string HintName(ParsedDefinition definition) => ClassName + "." + GeneratedNames.HintSafe(definition.DefinedBy) + ".g.cs";
 
     public static string Entry(ParsedDefinition definition, RenderedDefinition rendered) =>
         Wrap(

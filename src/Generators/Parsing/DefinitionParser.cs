@@ -43,6 +43,12 @@ internal static class DefinitionParser
                 diagnostics.Add(Diagnostic(DslDiagnostics.InvalidVersion, attributeLocation, version));
             }
 
+            if (UnsupportedContainer(member.ContainingType) is { } container)
+            {
+                diagnostics.Add(Diagnostic(DslDiagnostics.UnsupportedContainingType, memberLocation, member.Name, container));
+                return Result();
+            }
+
             var expression = DefinitionExpression(context.TargetNode);
             if (!member.IsStatic || expression is null)
             {
@@ -105,6 +111,21 @@ internal static class DefinitionParser
                 diagnostics.Add(Diagnostic(problem.Diagnostic, evaluator.LastCallOf(problem.BlameMethod) ?? memberLocation, problem.Arguments));
             }
         }
+    }
+
+    /// <summary>Why <paramref name="type"/> cannot hold a definition, or null: the runtime loader and the catalog name a
+    /// definition by a top-level, non-generic type.</summary>
+    private static string? UnsupportedContainer(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.IsGenericType)
+            {
+                return "the generic type '" + t.ToDisplayString() + "'";
+            }
+        }
+
+        return type.ContainingType is not null ? "the nested type '" + type.ToDisplayString() + "'" : null;
     }
 
     /// <summary>The expression a definition's value comes from: an expression body, a getter returning it, or a field initializer.</summary>

@@ -42,7 +42,7 @@ internal static class PublishCommand
             var scrubber = new SecretScrubber();
             try
             {
-                var credentials = CredentialLookup.Find(host, Environment.GetEnvironmentVariable);
+                var credentials = await CredentialLookup.FindAsync(host, Environment.GetEnvironmentVariable, cancellation);
                 if (credentials is not null)
                 {
                     scrubber.Add(credentials.Password);

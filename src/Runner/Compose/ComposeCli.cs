@@ -41,19 +41,23 @@ internal sealed class ComposeCli
                     return new ComposeCli(program, prefix, string.Join(" ", prefix.Prepend(program)) + " (" + output.FirstOrDefault()?.Trim() + ")", environment);
                 }
             }
-            catch (System.ComponentModel.Win32Exception)
+            catch (MissingProgramException)
             {
                 // not installed: try the next one
             }
         }
 
-        throw new RunnerException("no compose implementation found: install Debian's docker-compose (bash tests/infra/compose.sh) or the docker compose plugin");
+        throw new MissingProgramException("docker-compose", "neither 'docker compose' nor docker-compose is installed: "
+                                                            + ExternalProgram.HowToInstall("docker-compose") + " (bash tests/infra/compose.sh does)");
     }
 
     /// <summary>Runs a compose command on <paramref name="project"/>; returns its exit code and output lines.</summary>
     public Task<(int ExitCode, IReadOnlyList<string> Output)> RunAsync(ComposeProject project, IEnumerable<string> arguments, CancellationToken cancellation) =>
         RunAsync(new[] { "--project-name", project.Name, "--project-directory", project.Directory, "--file", project.ComposeFile }.Concat(arguments), cancellation);
 
-    private Task<(int ExitCode, IReadOnlyList<string> Output)> RunAsync(IEnumerable<string> arguments, CancellationToken cancellation) =>
-        ExternalProgram.RunAsync(_program, _prefix.Concat(arguments), _environment, cancellation);
+    private async Task<(int ExitCode, IReadOnlyList<string> Output)> RunAsync(IEnumerable<string> arguments, CancellationToken cancellation)
+    {
+        var result = await ExternalProgram.RunAsync(new ProgramInvocation(_program, _prefix.Concat(arguments).ToList()) { Environment = _environment }, cancellation).ConfigureAwait(false);
+        return (result.ExitCode, result.Output);
+    }
 }

@@ -29,10 +29,11 @@ internal static class StackLifecycle
                 + ": write them (see secrets/README.md) or pass --generate-secrets");
         }
 
+        // Before any build: a missing compose should not be found out after minutes of building.
+        var compose = await ComposeCli.FindAsync(naming, cancellation).ConfigureAwait(false);
         using var engine = await EngineConnection.ConnectAsync(cancellation).ConfigureAwait(false);
         await StackImages.EnsureAsync(engine, catalog, naming, stack, rebuild, output, error, cancellation).ConfigureAwait(false);
 
-        var compose = await ComposeCli.FindAsync(naming, cancellation).ConfigureAwait(false);
         output.WriteLine("Starting " + project.Name + " with " + compose.Description);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await RunAsync(compose, project, new[] { "up", "--detach" }, output, cancellation).ConfigureAwait(false);

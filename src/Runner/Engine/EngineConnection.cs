@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet;
@@ -41,9 +43,35 @@ internal sealed class EngineConnection : IDisposable
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             client.Dispose();
+            if (IsPermissionDenied(e) && endpoint.Uri.Scheme == "unix")
+            {
+                throw new EngineUnavailableException(
+                    "permission denied on the engine's socket " + endpoint.Uri.LocalPath + " (from " + endpoint.FoundBy + "): the user " + Environment.UserName
+                    + " may not use it; add the user to the socket's group (e.g. 'sudo usermod -aG docker " + Environment.UserName + "', then log in again) or run as root");
+            }
+
             throw new EngineUnavailableException(
                 "No Docker engine answered at " + endpoint.Uri + " (from " + endpoint.FoundBy + "): start one (e.g. 'sudo dockerd' or 'bash tests/infra/engine.sh') or point DOCKER_HOST at one");
         }
+    }
+
+    /// <summary>EACCES from connect(2) on a unix socket: the engine may well be running, this user may not talk to it.</summary>
+    private static bool IsPermissionDenied(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException { SocketErrorCode: SocketError.AccessDenied } or UnauthorizedAccessException)
+            {
+                return true;
+            }
+
+            if (inner is AggregateException aggregate && aggregate.InnerExceptions.Any(IsPermissionDenied))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void Dispose() => Client.Dispose();

@@ -1,10 +1,10 @@
 using System;
-using System.ComponentModel;
-using System.Diagnostics;
-using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using Distroless.Dsl.Runner.Catalog;
+using Distroless.Dsl.Runner.Processes;
 
 namespace Distroless.Dsl.Runner.Publishing;
 
@@ -16,56 +16,47 @@ internal static class CredentialHelper
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The credentials stored for <paramref name="serverAddress"/>, or null when the helper has none.</summary>
-    public static RegistryCredentials? Get(string helper, string serverAddress)
+    public static async Task<RegistryCredentials?> GetAsync(string helper, string serverAddress, CancellationToken cancellation)
     {
         var program = "docker-credential-" + helper;
-        var start = new ProcessStartInfo(program, "get")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-
-        Process process;
+        ProgramResult result;
         try
         {
-            process = Process.Start(start) ?? throw new RunnerException(program + " did not start");
+            result = await ExternalProgram.RunAsync(new ProgramInvocation(program, new[] { "get" }) { StandardInput = serverAddress, Timeout = Timeout }, cancellation)
+                .ConfigureAwait(false);
         }
-        catch (Win32Exception)
+        catch (MissingProgramException)
         {
             throw new RunnerException("the docker config keeps the credentials for " + serverAddress + " in the credential helper '" + helper
-                                      + "', but " + program + " is not on PATH: install it, or set " + CredentialLookup.UsernameVariable
-                                      + " and " + CredentialLookup.PasswordVariable);
+                                      + "', but " + program + " is not installed: " + ExternalProgram.HowToInstall(program) + ", or set "
+                                      + CredentialLookup.UsernameVariable + " and " + CredentialLookup.PasswordVariable);
         }
-
-        using (process)
+        catch (ProgramTimeoutException)
         {
-            process.StandardInput.Write(serverAddress);
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit((int)Timeout.TotalMilliseconds))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new RunnerException(program + " get did not answer within " + Timeout.TotalSeconds + " s (is it waiting for a passphrase?)");
-            }
-
-            if (process.ExitCode != 0)
-            {
-                // The helpers' own wording for "nothing stored": anonymous access, as with the docker CLI.
-                if (stdout.Result.Contains("credentials not found", StringComparison.OrdinalIgnoreCase)
-                    || stderr.Result.Contains("credentials not found", StringComparison.OrdinalIgnoreCase))
-                {
-                    return null;
-                }
-
-                // Its stderr is a diagnostic, not a credential; still, show one line of it only.
-                var reason = stderr.Result.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "no message";
-                throw new RunnerException(program + " get failed for " + serverAddress + " (exit " + process.ExitCode + "): " + reason);
-            }
-
-            return Parse(stdout.Result, program, serverAddress);
+            throw new RunnerException(program + " get did not answer within " + Timeout.TotalSeconds + " s (is it waiting for a passphrase?)");
         }
+
+        if (result.ExitCode != 0)
+        {
+            // The helpers' own wording for "nothing stored": anonymous access, as with the docker CLI.
+            if (result.StandardOutput.Contains("credentials not found", StringComparison.OrdinalIgnoreCase)
+                || result.StandardError.Contains("credentials not found", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            // Its stderr is a diagnostic, but a helper may echo what it read or decrypted: one line of it, only when it
+            // holds no quoted JSON (the protocol's answer), and still through the caller's scrubber.
+            var reason = result.StandardError.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "no message";
+            if (reason.Contains('{') || reason.Contains("Secret", StringComparison.OrdinalIgnoreCase))
+            {
+                reason = "its message is not shown, as it may hold the secret";
+            }
+
+            throw new RunnerException(program + " get failed for " + serverAddress + " (exit " + result.ExitCode + "): " + reason);
+        }
+
+        return Parse(result.StandardOutput, program, serverAddress);
     }
 
     public static RegistryCredentials? Parse(string json, string program, string serverAddress)

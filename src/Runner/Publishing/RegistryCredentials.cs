@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using Distroless.Dsl.Runner.Catalog;
 
 namespace Distroless.Dsl.Runner.Publishing;
@@ -40,7 +42,7 @@ internal static class CredentialLookup
     public const string UsernameVariable = "DISTROLESS_REGISTRY_USERNAME";
     public const string PasswordVariable = "DISTROLESS_REGISTRY_PASSWORD";
 
-    public static RegistryCredentials? Find(string registry, Func<string, string?> environment)
+    public static async Task<RegistryCredentials?> FindAsync(string registry, Func<string, string?> environment, CancellationToken cancellation = default)
     {
         var username = environment(UsernameVariable);
         var password = environment(PasswordVariable);
@@ -62,7 +64,7 @@ internal static class CredentialLookup
             return new RegistryCredentials(string.IsNullOrEmpty(actor) ? "token" : actor, githubToken, "GITHUB_ACTOR/GITHUB_TOKEN");
         }
 
-        return FromDockerConfig(registry, DockerConfigPath(environment));
+        return await FromDockerConfigAsync(registry, DockerConfigPath(environment), cancellation).ConfigureAwait(false);
     }
 
     public static string DockerConfigPath(Func<string, string?> environment)
@@ -79,7 +81,7 @@ internal static class CredentialLookup
     /// <summary>The <c>auths</c> entry for <paramref name="registry"/> (keys such as <c>ghcr.io</c>,
     /// <c>https://ghcr.io</c> or <c>127.0.0.1:5000</c>), decoded from its base64 <c>auth</c> or its
     /// <c>username</c>/<c>password</c> fields.</summary>
-    public static RegistryCredentials? FromDockerConfig(string registry, string configPath)
+    public static async Task<RegistryCredentials?> FromDockerConfigAsync(string registry, string configPath, CancellationToken cancellation)
     {
         if (!File.Exists(configPath))
         {
@@ -139,7 +141,7 @@ internal static class CredentialLookup
 
             if (HelperFor(root, registry) is { } helper)
             {
-                return CredentialHelper.Get(helper.Name, helper.ServerAddress);
+                return await CredentialHelper.GetAsync(helper.Name, helper.ServerAddress, cancellation).ConfigureAwait(false);
             }
         }
 

@@ -13,8 +13,9 @@ internal sealed class SecretScrubber
 
     public void Add(string? secret)
     {
-        // Very short values would mask ordinary words; a real password or token is longer.
-        if (secret is null || secret.Length < 4)
+        // Every length: a short password is still a password. Masking a one-letter secret garbles the text around it,
+        // which is the safe failure; skipping it would print it.
+        if (string.IsNullOrEmpty(secret))
         {
             return;
         }

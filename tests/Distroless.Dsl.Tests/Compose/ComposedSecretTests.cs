@@ -27,7 +27,7 @@ public sealed class ComposedSecretTests
     public async Task The_composed_url_logs_in_with_a_password_full_of_delimiters_and_a_wrong_one_is_refused()
     {
         var build = new StringWriter();
-        Assert.True(Distroless.Dsl.Runner.Program.Run(new[] { "build", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, build, build) == 0, build.ToString());
+        Assert.True(Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, build, build) == 0, build.ToString());
         var directory = ComposeSupport.TempDirectory("composed-url");
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
         var network = "distroless-test-url-" + Guid.NewGuid().ToString("N")[..8];

@@ -50,7 +50,7 @@ public sealed class CraftedImages : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var catalog = GeneratedCatalog.Catalog;
-        Assert.Equal(0, Distroless.Dsl.Runner.Program.Run(new[] { "build", "base-debug" }, catalog, TextWriter.Null, TextWriter.Null));
+        Assert.Equal(0, Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "base-debug" }, catalog, TextWriter.Null, TextWriter.Null));
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
         var platform = engine.HostPlatform;
         var baseImage = catalog.FindImage("base")!;

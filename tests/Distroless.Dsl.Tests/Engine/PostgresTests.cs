@@ -91,7 +91,7 @@ public sealed class PostgresTests
         Assert.True(budget <= 100_000_000, "the postgres budget " + budget + " is over the 100 MB goal");
 
         var output = new StringWriter();
-        var exit = Distroless.Dsl.Runner.Program.Run(new[] { "test", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, output, output);
+        var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "test", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, output, output);
         Assert.True(exit == 0, output.ToString());
         var size = (await run.Engine.Client.Images.InspectImageAsync(entry.Reference + "-amd64")).Size;
         Assert.InRange(size, 1, budget);
@@ -135,7 +135,7 @@ public sealed class PostgresTests
         public static async Task<PostgresRun> StartAsync()
         {
             var output = new StringWriter();
-            var exit = Distroless.Dsl.Runner.Program.Run(new[] { "build", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, output, output);
+            var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, output, output);
             Assert.True(exit == 0, output.ToString());
             var image = GeneratedCatalog.Catalog.FindImage("postgres")!;
             return new PostgresRun(await EngineConnection.ConnectAsync(CancellationToken.None), Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(image, "linux/amd64"));

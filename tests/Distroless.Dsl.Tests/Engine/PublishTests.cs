@@ -265,7 +265,7 @@ public class PublishTests
             Distroless.Definitions.Bases.Static.Spec, "Tests.PublishPartial"));
         var naming = new ImageNaming(Registry, ns);
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
-        Assert.Equal(0, Distroless.Dsl.Runner.Program.Run(new[] { "build", "base", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null));
+        Assert.Equal(0, Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "base", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null));
         foreach (var arch in new[] { "amd64", "arm64" })
         {
             await engine.Client.Images.TagImageAsync(ImageNaming.Default.PlatformTag(baseImage, "linux/amd64"), new ImageTagParameters { RepositoryName = naming.Repository(entry), Tag = "0.0.1-" + arch });
@@ -301,7 +301,7 @@ public class PublishTests
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
         var repository = Registry + "/" + FreshNamespace("stream") + "/base";
         var local = ImageNaming.Default.PlatformTag(GeneratedCatalog.Catalog.FindImage("base")!, engine.HostPlatform);
-        var build = Distroless.Dsl.Runner.Program.Run(new[] { "build", "base", "--platform", engine.HostPlatform }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null);
+        var build = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "base", "--platform", engine.HostPlatform }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null);
         Assert.Equal(0, build);
         await engine.Client.Images.TagImageAsync(local, new ImageTagParameters { RepositoryName = repository, Tag = "x" });
         try

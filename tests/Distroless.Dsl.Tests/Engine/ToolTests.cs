@@ -31,7 +31,7 @@ public sealed class ToolTests
         Builds.GetOrAdd(platform + " " + string.Join(" ", images), _ => new Lazy<string>(() =>
         {
             var output = new StringWriter();
-            var exit = Distroless.Dsl.Runner.Program.Run(new[] { "build" }.Concat(images).Concat(new[] { "--platform", platform }).ToArray(),
+            var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build" }.Concat(images).Concat(new[] { "--platform", platform }).ToArray(),
                 GeneratedCatalog.Catalog, output, output);
             Assert.True(exit == 0, output.ToString());
             return output.ToString();
@@ -42,7 +42,7 @@ public sealed class ToolTests
     {
         Build("linux/amd64", ToolNames);
         var output = new StringWriter();
-        var exit = Distroless.Dsl.Runner.Program.Run(new[] { "test" }.Concat(ToolNames).Concat(new[] { "--platform", "linux/amd64" }).ToArray(),
+        var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "test" }.Concat(ToolNames).Concat(new[] { "--platform", "linux/amd64" }).ToArray(),
             GeneratedCatalog.Catalog, output, output);
         Assert.True(exit == 0, output.ToString());
         foreach (var tool in ToolNames)

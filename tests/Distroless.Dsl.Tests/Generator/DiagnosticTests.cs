@@ -162,6 +162,24 @@ public class DiagnosticTests
             DslDiagnostics.InvalidArgument.Id,
             "public static class D { [Image(\"base\")] public static BaseImage B => " + Ok + ";\n [Image(\"t\")] public static ToolImage T => Tool.On(B).FromDebian(\"jq\")\n ./*here*/Without(\"**/testdata\").Entrypoint(\"/usr/bin/jq\"); }"
         },
+        {
+            DslDiagnostics.UnsupportedContainingType.Id,
+            "public static class G<T> {\n [Image(\"b\")] public static BaseImage /*here*/B => " + Ok + "; }"
+        },
+        {
+            DslDiagnostics.UnsupportedContainingType.Id,
+            "public static class Outer { public static class Inner {\n [Image(\"b\")] public static BaseImage /*here*/B => " + Ok + "; } }"
+        },
+        {
+            DslDiagnostics.GeneratedNameCollision.Id,
+            "public static class A_B {\n [Image(\"x\")] public static BaseImage /*here*/C => " + Ok + "; }\n"
+            + "public static class A {\n [Image(\"y\")] public static BaseImage B_C => " + Ok + "; }"
+        },
+        {
+            DslDiagnostics.GeneratedNameCollision.Id,
+            "public static class D {\n [Image(\"x\")] public static BaseImage X => " + Ok + "; }\n"
+            + "public static class d {\n [Image(\"y\")] public static BaseImage /*here*/x => " + Ok + "; }"
+        },
     };
 
     [Theory]

@@ -17,7 +17,7 @@ public class LockCheckTests
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var exit = Distroless.Dsl.Runner.Program.Run(args, catalog, output, error);
+        var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(args, catalog, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

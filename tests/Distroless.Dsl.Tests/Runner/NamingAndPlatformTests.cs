@@ -19,7 +19,7 @@ public class NamingAndPlatformTests
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var exit = Distroless.Dsl.Runner.Program.Run(args, GeneratedCatalog.Catalog, output, error);
+        var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(args, GeneratedCatalog.Catalog, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

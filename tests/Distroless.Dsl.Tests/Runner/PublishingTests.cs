@@ -38,6 +38,9 @@ public class PublishingTests
         Assert.Null(AuthChallenge.Parse(" "));
     }
 
+    private static RegistryCredentials? Find(string registry, Func<string, string?> environment) =>
+        CredentialLookup.FindAsync(registry, environment).GetAwaiter().GetResult();
+
     private static Func<string, string?> Env(params (string Name, string Value)[] variables) =>
         name => variables.Where(v => v.Name == name).Select(v => v.Value).FirstOrDefault();
 
@@ -54,22 +57,22 @@ public class PublishingTests
     public void The_environment_comes_before_the_docker_config()
     {
         var config = ConfigDirectory("{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + Auth("fromconfig", "secret-config") + "\"}}}");
-        var found = CredentialLookup.Find("127.0.0.1:5000", Env(("DOCKER_CONFIG", config),
+        var found = Find("127.0.0.1:5000", Env(("DOCKER_CONFIG", config),
             ("DISTROLESS_REGISTRY_USERNAME", "ci"), ("DISTROLESS_REGISTRY_PASSWORD", "secret-env")))!;
 
         Assert.Equal(("ci", "secret-env"), (found.Username, found.Password));
         Assert.Equal("ci (from DISTROLESS_REGISTRY_USERNAME/DISTROLESS_REGISTRY_PASSWORD)", found.ToString());
-        var fromConfig = CredentialLookup.Find("127.0.0.1:5000", Env(("DOCKER_CONFIG", config)))!;
+        var fromConfig = Find("127.0.0.1:5000", Env(("DOCKER_CONFIG", config)))!;
         Assert.Equal(("fromconfig", "secret-config"), (fromConfig.Username, fromConfig.Password));
         Assert.DoesNotContain("secret", fromConfig.ToString());
-        Assert.Null(CredentialLookup.Find("other.example:5000", Env(("DOCKER_CONFIG", config))));
+        Assert.Null(Find("other.example:5000", Env(("DOCKER_CONFIG", config))));
         Directory.Delete(config, true);
     }
 
     [Fact]
     public void A_password_without_a_user_name_is_an_error_that_does_not_show_it()
     {
-        var e = Assert.Throws<RunnerException>(() => CredentialLookup.Find("ghcr.io", Env(("DISTROLESS_REGISTRY_PASSWORD", "hunter22"))));
+        var e = Assert.Throws<RunnerException>(() => Find("ghcr.io", Env(("DISTROLESS_REGISTRY_PASSWORD", "hunter22"))));
         Assert.Equal("DISTROLESS_REGISTRY_PASSWORD is set but DISTROLESS_REGISTRY_USERNAME is not: set both", e.Message);
     }
 
@@ -78,9 +81,9 @@ public class PublishingTests
     {
         var empty = ConfigDirectory("{}");
         var env = Env(("DOCKER_CONFIG", empty), ("GITHUB_TOKEN", "ghs_token"), ("GITHUB_ACTOR", "octocat"));
-        var found = CredentialLookup.Find("ghcr.io", env)!;
+        var found = Find("ghcr.io", env)!;
         Assert.Equal(("octocat", "ghs_token", "GITHUB_ACTOR/GITHUB_TOKEN"), (found.Username, found.Password, found.Source));
-        Assert.Null(CredentialLookup.Find("registry.example", env));
+        Assert.Null(Find("registry.example", env));
         Directory.Delete(empty, true);
     }
 
@@ -89,10 +92,10 @@ public class PublishingTests
     {
         var config = ConfigDirectory("{\"auths\":{\"https://ghcr.io/v1/\":{\"auth\":\"" + Auth("octocat", "p:with:colons") + "\"},"
                                      + "\"registry.example\":{\"username\":\"u\",\"password\":\"pw-field\"}}}");
-        var ghcr = CredentialLookup.Find("ghcr.io", Env(("DOCKER_CONFIG", config)))!;
+        var ghcr = Find("ghcr.io", Env(("DOCKER_CONFIG", config)))!;
         Assert.Equal(("octocat", "p:with:colons"), (ghcr.Username, ghcr.Password));
         Assert.Equal(Path.Combine(config, "config.json"), ghcr.Source);
-        Assert.Equal("pw-field", CredentialLookup.Find("registry.example", Env(("DOCKER_CONFIG", config)))!.Password);
+        Assert.Equal("pw-field", Find("registry.example", Env(("DOCKER_CONFIG", config)))!.Password);
         Directory.Delete(config, true);
     }
 
@@ -103,9 +106,9 @@ public class PublishingTests
         Directory.CreateDirectory(Path.Combine(home, ".docker"));
         File.WriteAllText(Path.Combine(home, ".docker", "config.json"), "{\"auths\":{\"ghcr.io\":{}},\"credsStore\":\"no-such-helper\"}");
 
-        var e = Assert.Throws<RunnerException>(() => CredentialLookup.Find("ghcr.io", Env(("HOME", home))));
+        var e = Assert.Throws<RunnerException>(() => Find("ghcr.io", Env(("HOME", home))));
         Assert.Equal("the docker config keeps the credentials for ghcr.io in the credential helper 'no-such-helper', but "
-                     + "docker-credential-no-such-helper is not on PATH: install it, or set DISTROLESS_REGISTRY_USERNAME and DISTROLESS_REGISTRY_PASSWORD", e.Message);
+                     + "docker-credential-no-such-helper is not installed: install it or add its folder to PATH, or set DISTROLESS_REGISTRY_USERNAME and DISTROLESS_REGISTRY_PASSWORD", e.Message);
         Directory.Delete(home, true);
     }
 
@@ -162,6 +165,21 @@ public class PublishingTests
         scrubber.Add("s3cret-token");
         scrubber.Add("s3cret");
         Assert.Equal("token *** and ***!", scrubber.Scrub("token s3cret-token and s3cret!"));
+    }
+
+    [Theory]
+    [InlineData("q")]
+    [InlineData("pw")]
+    [InlineData("Zx9")]
+    public void The_scrubber_masks_secrets_of_every_length(string secret)
+    {
+        var scrubber = new SecretScrubber();
+        scrubber.Add(secret);
+        scrubber.Add(""); // nothing to mask, and no error
+
+        var scrubbed = scrubber.Scrub("registry answered 401 for " + secret + " at /v2/?pw=" + secret);
+        Assert.DoesNotContain(secret, scrubbed);
+        Assert.Contains("***", scrubbed);
     }
 
     /// <summary>Answers like ghcr.io: /v2/ challenges with Bearer, the realm trades Basic credentials for a token.</summary>

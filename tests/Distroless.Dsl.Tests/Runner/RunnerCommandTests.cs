@@ -13,7 +13,7 @@ public class RunnerCommandTests
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var exit = Distroless.Dsl.Runner.Program.Run(args, GeneratedCatalog.Catalog, output, error);
+        var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(args, GeneratedCatalog.Catalog, output, error);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -32,13 +32,18 @@ public class RunnerCommandTests
         Assert.Matches(@"\npocket-id\s+stack\s+0\.1\.0\s+-\s+pocket-id,postgres\n", output);
     }
 
+    /// <summary>The reviewed bytes: the committed snapshot files, not the catalog the command itself reads.</summary>
+    private static string Verified(string relative) =>
+        File.ReadAllText(Path.Combine(Distroless.Dsl.Tests.Support.Snapshot.Directory(), relative));
+
     [Fact]
-    public void Show_prints_the_catalog_text_verbatim()
+    public void Show_prints_the_reviewed_files_byte_for_byte()
     {
-        Assert.Equal(GeneratedCatalog.Catalog.FindImage("curl")!.Dockerfile, Run("show", "curl").Output);
-        Assert.Equal(GeneratedCatalog.Catalog.FindStack("pocket-id")!.Compose, Run("show", "pocket-id", "--compose").Output);
-        Assert.Equal(GeneratedCatalog.Catalog.FindImage("pocket-id")!.Dockerfile, Run("show", "pocket-id").Output);
-        Assert.StartsWith("root:x:0:0:", Run("show", "base", "--file", "etc/passwd").Output);
+        Assert.Equal(Verified("curl.verified.Dockerfile"), Run("show", "curl").Output);
+        Assert.Equal(Verified("pocket-id.compose.verified.yaml"), Run("show", "pocket-id", "--compose").Output);
+        Assert.Equal(Verified("pocket-id.verified.Dockerfile"), Run("show", "pocket-id").Output);
+        Assert.Equal(Verified("base.context/etc/passwd.verified.txt"), Run("show", "base", "--file", "etc/passwd").Output);
+        Assert.Equal(Verified("jq.context/rootfs.verified.list"), Run("show", "jq", "--file", "rootfs.list").Output);
     }
 
     [Theory]
@@ -75,8 +80,9 @@ public class RunnerCommandTests
             var catalog = GeneratedCatalog.Catalog;
             var expected = catalog.Images.Sum(i => 1 + i.ContextFiles.Count) + catalog.Stacks.Sum(s => 1 + s.ContextFiles.Count);
             Assert.Contains("Wrote " + expected + " files", output);
-            Assert.Equal(catalog.FindImage("base")!.Dockerfile, File.ReadAllText(Path.Combine(root, "images", "base", "Dockerfile")));
-            Assert.Equal(catalog.FindStack("pocket-id")!.Compose, File.ReadAllText(Path.Combine(root, "stacks", "pocket-id", "compose.yaml")));
+            Assert.Equal(Verified("base.verified.Dockerfile"), File.ReadAllText(Path.Combine(root, "images", "base", "Dockerfile")));
+            Assert.Equal(Verified("pocket-id.compose.verified.yaml"), File.ReadAllText(Path.Combine(root, "stacks", "pocket-id", "compose.yaml")));
+            Assert.Equal(Verified("assemble-rootfs.verified.sh"), File.ReadAllText(Path.Combine(root, "images", "jq", "assemble-rootfs.sh")));
             Assert.True(File.Exists(Path.Combine(root, "images", "base", "etc", "passwd")));
             Assert.True(File.Exists(Path.Combine(root, "stacks", "notes", "secrets", "README.md")));
 
