@@ -50,7 +50,8 @@ public sealed class CraftedImages : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var catalog = GeneratedCatalog.Catalog;
-        Assert.Equal(0, Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "base-debug" }, catalog, TextWriter.Null, TextWriter.Null));
+        var log = new StringWriter();
+        Assert.True(Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "base-debug" }, catalog, log, log) == 0, log.ToString());
         using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
         var platform = engine.HostPlatform;
         var baseImage = catalog.FindImage("base")!;
