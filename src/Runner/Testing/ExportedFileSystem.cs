@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Formats.Tar;
 using System.IO;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,7 +12,8 @@ using Docker.DotNet.Models;
 namespace Distroless.Dsl.Runner.Testing;
 
 /// <summary>One file of an image as its exported tar shows it.</summary>
-internal sealed record ImageFile(string Path, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, long Size, string? LinkTarget, byte[]? SmallContent);
+/// <param name="Sha256">Lowercase hex of a regular file's content; null for other types.</param>
+internal sealed record ImageFile(string Path, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, long Size, string? LinkTarget, byte[]? SmallContent, string? Sha256);
 
 /// <summary>An image's files, read from <c>docker export</c> of a container that is created and never started, so it
 /// works for every platform without emulation.</summary>
@@ -19,7 +21,7 @@ internal sealed class ExportedFileSystem
 {
     private const long ContentKept = 1 << 20;
 
-    private ExportedFileSystem(Dictionary<string, ImageFile> files) => Files = files;
+    internal ExportedFileSystem(Dictionary<string, ImageFile> files) => Files = files;
 
     public IReadOnlyDictionary<string, ImageFile> Files { get; }
 
@@ -51,15 +53,33 @@ internal sealed class ExportedFileSystem
             {
                 var path = "/" + entry.Name.TrimStart('.', '/').TrimEnd('/');
                 byte[]? content = null;
-                if (entry.DataStream is { } data && entry.Length <= ContentKept)
+                string? sha256 = null;
+                if (entry.DataStream is { } data)
                 {
                     using var buffer = new MemoryStream();
-                    await data.CopyToAsync(buffer, cancellation).ConfigureAwait(false);
-                    content = buffer.ToArray();
+                    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    var chunk = new byte[1 << 16];
+                    int read;
+                    while ((read = await data.ReadAsync(chunk, cancellation).ConfigureAwait(false)) > 0)
+                    {
+                        hash.AppendData(chunk, 0, read);
+                        if (entry.Length <= ContentKept)
+                        {
+                            buffer.Write(chunk, 0, read);
+                        }
+                    }
+
+                    sha256 = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+                    content = entry.Length <= ContentKept ? buffer.ToArray() : null;
+                }
+                else if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
+                {
+                    sha256 = Convert.ToHexString(SHA256.HashData(Array.Empty<byte>())).ToLowerInvariant();
+                    content = Array.Empty<byte>();
                 }
 
                 files[path] = new ImageFile(path, entry.EntryType, entry.Mode, entry.Uid, entry.Gid, entry.Length,
-                    entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink ? entry.LinkName : null, content);
+                    entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink ? entry.LinkName : null, content, sha256);
             }
 
             return new ExportedFileSystem(files);
