@@ -51,7 +51,7 @@ internal sealed class ExportedFileSystem
             TarEntry? entry;
             while ((entry = await reader.GetNextEntryAsync(copyData: false, cancellation).ConfigureAwait(false)) is not null)
             {
-                var path = "/" + entry.Name.TrimStart('.', '/').TrimEnd('/');
+                var path = ImagePath(entry.Name);
                 byte[]? content = null;
                 string? sha256 = null;
                 if (entry.DataStream is { } data)
@@ -88,6 +88,13 @@ internal sealed class ExportedFileSystem
         {
             await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>"./etc/x", "etc/x" or "/etc/x" as "/etc/x"; a name's own leading dot (".dockerenv") stays.</summary>
+    public static string ImagePath(string name)
+    {
+        var path = name.StartsWith("./", StringComparison.Ordinal) ? name.Substring(2) : name == "." ? "" : name;
+        return "/" + path.TrimStart('/').TrimEnd('/');
     }
 
     public string? Text(string path) =>

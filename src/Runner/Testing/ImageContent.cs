@@ -52,7 +52,7 @@ internal static class ImageContent
             }
             else if (file.Type == TarEntryType.HardLink)
             {
-                text.Append(" => ").Append(Escape("/" + (file.LinkTarget ?? "").TrimStart('.', '/')));
+                text.Append(" => ").Append(Escape(ExportedFileSystem.ImagePath(file.LinkTarget ?? "")));
             }
 
             text.Append('\n');
