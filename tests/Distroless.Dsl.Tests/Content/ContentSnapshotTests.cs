@@ -89,6 +89,19 @@ public class ContentListingTests
         Assert.Contains(Sha("jq-v2"), changed[0].Second);
     }
 
+    [Fact]
+    public void The_contract_check_fails_on_a_file_list_naming_a_file_the_image_lacks()
+    {
+        var expectation = new Expectation(false, false, false, Array.Empty<Distroless.Dsl.Model.EnvVar>(), null, null, Array.Empty<string>());
+        var config = new Docker.DotNet.Models.ImageInspectResponse { Architecture = "amd64", Config = new() { User = "1000:1000" } };
+
+        var whole = ContractCheck.Check(expectation, config, Sample()).Where(f => f.StartsWith("/var/lib/dpkg/", StringComparison.Ordinal));
+        var failures = ContractCheck.Check(expectation, config, Sample(withJq: false)).Where(f => f.StartsWith("/var/lib/dpkg/", StringComparison.Ordinal));
+
+        Assert.Empty(whole);
+        Assert.Equal(new[] { "/var/lib/dpkg/status.d/jq.md5sums: lists /usr/bin/jq, which the image does not hold" }, failures);
+    }
+
     private static string Control => "Package: jq\nVersion: 1.7.1-6+deb13u4\nArchitecture: amd64\n";
 
     private static string Sums(string jq) => Md5(jq) + "  usr/bin/jq\n";
@@ -98,7 +111,7 @@ public class ContentListingTests
         "/var/lib/dpkg/status.d/jq file 0644 0:0 " + Control.Length + " " + Sha(Control) + "\n"
         + "/var/lib/dpkg/status.d/jq.md5sums file 0644 0:0 " + Sums("jq-v1").Length + " " + Sha(Sums("jq-v1")) + "\n";
 
-    private static ExportedFileSystem Sample(string jq = "jq-v1")
+    private static ExportedFileSystem Sample(string jq = "jq-v1", bool withJq = true)
     {
         var files = new Dictionary<string, ImageFile>(StringComparer.Ordinal);
         void Add(string path, TarEntryType type, UnixFileMode mode, int uid = 0, string? content = null, string? link = null)
@@ -119,6 +132,11 @@ public class ContentListingTests
         Add("/var/lib/dpkg/status.d/jq.md5sums", TarEntryType.RegularFile, rw, content: Sums("jq-v1"));
         Add("/proc", TarEntryType.Directory, rwx); // the engine's, not the image's
         Add("/etc/hostname", TarEntryType.RegularFile, rw, content: "");
+        if (!withJq)
+        {
+            files.Remove("/usr/bin/jq");
+        }
+
         return new ExportedFileSystem(files);
     }
 
