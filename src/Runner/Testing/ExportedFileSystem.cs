@@ -56,6 +56,8 @@ internal sealed class ExportedFileSystem
                 string? sha256 = null;
                 if (entry.DataStream is { } data)
                 {
+                    // status.d is always kept whole: a large package's file list (golang's sources) passes 1 MB.
+                    var keep = entry.Length <= ContentKept || path.StartsWith(StatusFiles.Directory, StringComparison.Ordinal);
                     using var buffer = new MemoryStream();
                     using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                     var chunk = new byte[1 << 16];
@@ -63,14 +65,14 @@ internal sealed class ExportedFileSystem
                     while ((read = await data.ReadAsync(chunk, cancellation).ConfigureAwait(false)) > 0)
                     {
                         hash.AppendData(chunk, 0, read);
-                        if (entry.Length <= ContentKept)
+                        if (keep)
                         {
                             buffer.Write(chunk, 0, read);
                         }
                     }
 
                     sha256 = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
-                    content = entry.Length <= ContentKept ? buffer.ToArray() : null;
+                    content = keep ? buffer.ToArray() : null;
                 }
                 else if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile)
                 {
