@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: start the Docker engine (installing Debian's docker.io and mmdebstrap if
-# missing), the local registry the publish tests push to and a compose implementation, build (the generator runs;
-# bad definitions fail here), then every test, engine tests included.
+# missing), the local registry the publish tests push to, a compose implementation and Trivy for the scanner
+# tests, build (the generator runs; bad definitions fail here), then every test, engine tests included.
 # Needs the .NET 10 SDK, root and apt. Snapshot mismatches leave *.received.* files beside the *.verified.* ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ trap 'rm -rf "$results"' EXIT
 bash tests/infra/engine.sh
 bash tests/infra/registry.sh
 bash tests/infra/compose.sh
+bash tests/infra/trivy.sh
 dotnet build Distroless.Dsl.sln -c Release -nologo -clp:ErrorsOnly
 status=0
 dotnet test tests/Distroless.Dsl.Tests/Distroless.Dsl.Tests.csproj -c Release --no-build -nologo \

@@ -24,6 +24,11 @@ public static class ImagePackages
         var builder = new List<string>();
         if (RootfsManifest.IsNeeded(spec))
         {
+            if (spec.Parent is null)
+            {
+                target.Add(SystemFiles.BaseFilesPackage); // its /etc/debian_version: see RootfsManifest
+            }
+
             if (spec.CaCertificates)
             {
                 target.Add("ca-certificates");

@@ -22,7 +22,7 @@ public static class RootfsManifest
         if (spec.Parent is null)
         {
             files.Add(new GeneratedFile("etc/nsswitch.conf", SystemFiles.NsSwitch()));
-            files.Add(new GeneratedFile("etc/os-release", SystemFiles.OsRelease(identity.Name, identity.Version)));
+            files.Add(new GeneratedFile("etc/os-release", SystemFiles.OsRelease()));
         }
 
         if (spec.User is not null)
@@ -94,6 +94,12 @@ public static class RootfsManifest
             {
                 lines.Add("tzdata-legacy");
             }
+        }
+
+        if (spec.Parent is null)
+        {
+            lines.Add("fetch " + SystemFiles.BaseFilesPackage);
+            lines.Add("data " + SystemFiles.DebianVersionPath);
         }
 
         foreach (var package in spec.Packages)

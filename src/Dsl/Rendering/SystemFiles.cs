@@ -49,13 +49,26 @@ public static class SystemFiles
         "ethers:         files\n" +
         "rpc:            files\n";
 
-    public static string OsRelease(string name, string version) =>
+    /// <summary>The Debian release the images are made of, as os-release and <c>/etc/debian_version</c> name it.</summary>
+    public const string DebianVersionId = "13";
+
+    public const string DebianCodename = "trixie";
+
+    /// <summary>Where Debian writes its point release (<c>13.N</c>), the file scanners identify Debian by; it ships
+    /// from the locked <see cref="BaseFilesPackage"/>, so it is the archive's own and base-files is in status.d.</summary>
+    public const string DebianVersionPath = "/etc/debian_version";
+
+    public const string BaseFilesPackage = "base-files";
+
+    /// <summary>As Google distroless writes it: scanners read ID and VERSION_ID to match Debian's security data, so the
+    /// image says it is Debian; PRETTY_NAME says it is a distroless one.</summary>
+    public static string OsRelease() =>
         new StringBuilder()
-            .Append("PRETTY_NAME=\"Distroless.Dsl ").Append(name).Append(' ').Append(version).Append(" (Debian 13 packages)\"\n")
-            .Append("NAME=\"Distroless.Dsl\"\n")
-            .Append("ID=distroless-dsl\n")
-            .Append("ID_LIKE=debian\n")
-            .Append("VERSION_ID=\"").Append(version).Append("\"\n")
-            .Append("VERSION_CODENAME=trixie\n")
+            .Append("PRETTY_NAME=\"Distroless\"\n")
+            .Append("NAME=\"Debian GNU/Linux\"\n")
+            .Append("ID=\"debian\"\n")
+            .Append("VERSION_ID=\"").Append(DebianVersionId).Append("\"\n")
+            .Append("VERSION=\"Debian GNU/Linux ").Append(DebianVersionId).Append(" (").Append(DebianCodename).Append(")\"\n")
+            .Append("VERSION_CODENAME=").Append(DebianCodename).Append('\n')
             .ToString();
 }

@@ -113,19 +113,31 @@ internal static class ContractCheck
     /// file per package whose files ship, as Google distroless does). Files from Debian packages without it are unscannable.</summary>
     private static IEnumerable<string> ScannerMetadata(ExportedFileSystem files, string architecture)
     {
-        const string StatusDirectory = "/var/lib/dpkg/status.d/";
-        var entries = files.Files.Values.Where(f => f.Path.StartsWith(StatusDirectory, StringComparison.Ordinal) && f.Type != TarEntryType.Directory).ToList();
+        var entries = files.Files.Values.Where(f => f.Path.StartsWith(StatusFiles.Directory, StringComparison.Ordinal) && f.Type != TarEntryType.Directory).ToList();
         var fromPackages = files.Files.Keys.Any(p => p.StartsWith("/usr/", StringComparison.Ordinal) && !p.StartsWith("/usr/local/", StringComparison.Ordinal)
                                                      && files.Files[p].Type is TarEntryType.RegularFile or TarEntryType.V7RegularFile);
         if (fromPackages && entries.Count == 0)
         {
-            yield return StatusDirectory + ": missing; scanners cannot see which Debian packages the files under /usr come from";
+            yield return StatusFiles.Directory + ": missing; scanners cannot see which Debian packages the files under /usr come from";
         }
 
-        foreach (var entry in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
+        foreach (var sums in entries.Where(e => StatusFiles.IsFileList(e.Path)).OrderBy(e => e.Path, StringComparer.Ordinal))
         {
-            var fields = (files.Text(entry.Path) ?? "").Split('\n').Where(l => l.Length > 0 && l[0] != ' ')
-                .Select(l => l.Split(": ", 2)).Where(kv => kv.Length == 2).GroupBy(kv => kv[0]).ToDictionary(g => g.Key, g => g.First()[1]);
+            var control = sums.Path.Substring(0, sums.Path.Length - StatusFiles.FileListSuffix.Length);
+            if (!files.Files.ContainsKey(control))
+            {
+                yield return sums.Path + ": file list without the control file " + control;
+            }
+
+            foreach (var path in StatusFiles.ListedPaths(files.Text(sums.Path) ?? "").Where(p => !files.Files.ContainsKey(p)))
+            {
+                yield return sums.Path + ": lists " + path + ", which the image does not hold";
+            }
+        }
+
+        foreach (var entry in StatusFiles.ControlFiles(files))
+        {
+            var fields = StatusFiles.Fields(files.Text(entry.Path) ?? "");
             var name = Path.GetFileName(entry.Path);
             if (!fields.TryGetValue("Package", out var package) || package != name || !fields.ContainsKey("Version"))
             {

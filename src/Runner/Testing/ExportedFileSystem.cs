@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Formats.Tar;
 using System.IO;
+using System.Security.Cryptography;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -14,7 +15,8 @@ namespace Distroless.Dsl.Runner.Testing;
 
 /// <summary>One file of an image as its exported tar shows it, with what its content is (regular files; a hard link
 /// shares its target's).</summary>
-internal sealed record ImageFile(string Path, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, long Size, string? LinkTarget, FileContent Content)
+/// <param name="Sha256">Lowercase hex of a regular file's content (a hard link's is its target's); null for other types.</param>
+internal sealed record ImageFile(string Path, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, long Size, string? LinkTarget, FileContent Content, string? Sha256 = null)
 {
     public bool IsRegular => Type is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile or TarEntryType.HardLink;
 }
@@ -85,6 +87,7 @@ internal sealed class ExportedFileSystem
             var path = Normalize(entry.Name);
             var content = FileContent.Data;
             string? link = null;
+            string? sha256 = null;
             if (entry.EntryType is TarEntryType.SymbolicLink)
             {
                 link = entry.LinkName;
@@ -94,11 +97,16 @@ internal sealed class ExportedFileSystem
                 // A hard link's name is the path of a file earlier in the archive; it is that file.
                 link = Normalize(entry.LinkName);
                 content = files.TryGetValue(link, out var first) ? first.Content : FileContent.Data;
+                sha256 = first?.Sha256;
             }
             else if (entry.DataStream is { } data && entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile)
             {
                 content = ContentClassifier.Classify(data);
-                if (KeepsText(path) && entry.Length <= TextKept)
+                data.Position = 0;
+                sha256 = await HashAsync(data, cancellation).ConfigureAwait(false);
+
+                // status.d is kept whole: a large package's file list (golang's sources) passes the limit.
+                if (KeepsText(path) && (entry.Length <= TextKept || path.StartsWith(StatusFiles.Directory, StringComparison.Ordinal)))
                 {
                     data.Position = 0;
                     using var text = new StreamReader(data, Encoding.UTF8, false, 4096, leaveOpen: true);
@@ -106,10 +114,31 @@ internal sealed class ExportedFileSystem
                 }
             }
 
-            files[path] = new ImageFile(path, entry.EntryType, entry.Mode, entry.Uid, entry.Gid, entry.Length, link, content);
+            else if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile)
+            {
+                sha256 = EmptySha256;
+            }
+
+            files[path] = new ImageFile(path, entry.EntryType, entry.Mode, entry.Uid, entry.Gid, entry.Length, link, content, sha256);
         }
 
         return new ExportedFileSystem(files, texts);
+    }
+
+    private static readonly string EmptySha256 = Convert.ToHexString(SHA256.HashData(Array.Empty<byte>())).ToLowerInvariant();
+
+    /// <summary>The SHA-256 of a stream read to its end in fixed-size chunks: memory stays flat for any file size.</summary>
+    private static async Task<string> HashAsync(Stream data, CancellationToken cancellation)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = await data.ReadAsync(chunk, cancellation).ConfigureAwait(false)) > 0)
+        {
+            hash.AppendData(chunk, 0, read);
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 
     /// <summary>An archive member's name as an absolute path: <c>./.profile</c> is <c>/.profile</c>, <c>usr/bin/</c> is

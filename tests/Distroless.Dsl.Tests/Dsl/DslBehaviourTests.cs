@@ -258,7 +258,7 @@ public class DslBehaviourTests
 
         Assert.Equal(new[] { "jq" }, needs.Target);
         Assert.Equal(new[] { "binutils", "gcc", "make" }, needs.Builder);
-        Assert.Equal(new[] { "ca-certificates", "tzdata", "tzdata-legacy" }, ImagePackages.Of(Base.FromScratch().WithCaCerts().WithTimezoneData(legacyAliases: true).User().Spec).Target);
+        Assert.Equal(new[] { "base-files", "ca-certificates", "tzdata", "tzdata-legacy" }, ImagePackages.Of(Base.FromScratch().WithCaCerts().WithTimezoneData(legacyAliases: true).User().Spec).Target);
         Assert.True(ImagePackages.Of(App.On(Base.FromScratch()).Entrypoint("/app").Spec).IsEmpty);
     }
 

@@ -144,7 +144,7 @@ public class EngineBuildTests
         }
 
         var (secondExit, secondOutput, _) = Run(catalog, "clean", "clean-me");
-        Assert.Equal((0, "removed clean-me:0.0.1-arm64\nclean: removed 1 tag\n"), (secondExit, secondOutput));
+        Assert.Equal((0, "removed distroless-dsl/clean-me:0.0.1-arm64\nclean: removed 1 tag\n"), (secondExit, secondOutput));
     }
 }
 

@@ -59,9 +59,10 @@ public sealed class NamingEngineTests
             // The default names: every tag the build made starts with the project's prefix.
             Assert.Equal(0, Run("build", "base", "--platform", "linux/amd64").Exit);
             var made = (await engine.Client.Images.InspectImageAsync(ImageNaming.Default.PlatformTag(baseImage, "linux/amd64"))).RepoTags;
-            Assert.NotEmpty(made);
-            Assert.All(made, t => Assert.StartsWith("distroless-dsl/", t));
+            // The image may carry other namespaces' tags too (the same content has the same ID), but never a bare name.
             Assert.Contains("distroless-dsl/base:latest", made);
+            Assert.Contains("distroless-dsl/base:" + baseImage.Version, made);
+            Assert.DoesNotContain(made, t => !t.Contains('/'));
             Assert.Contains((await engine.Client.Images.InspectImageAsync(ImageNaming.Default.Builder)).Config!.Labels!, l => l.Key == Distroless.Dsl.Rules.ImageNames.OwnerLabel);
         }
         finally

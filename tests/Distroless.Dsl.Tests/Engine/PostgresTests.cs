@@ -93,10 +93,10 @@ public sealed class PostgresTests
         var output = new StringWriter();
         var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "test", "postgres", "--platform", "linux/amd64" }, GeneratedCatalog.Catalog, output, output);
         Assert.True(exit == 0, output.ToString());
-        var size = (await run.Engine.Client.Images.InspectImageAsync(entry.Reference + "-amd64")).Size;
+        var size = (await run.Engine.Client.Images.InspectImageAsync(Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(entry, "linux/amd64"))).Size;
         Assert.InRange(size, 1, budget);
 
-        var files = await Distroless.Dsl.Runner.Testing.ExportedFileSystem.ReadAsync(run.Engine, entry.Reference + "-amd64", "linux/amd64", CancellationToken.None);
+        var files = await Distroless.Dsl.Runner.Testing.ExportedFileSystem.ReadAsync(run.Engine, Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(entry, "linux/amd64"), "linux/amd64", CancellationToken.None);
         Assert.Contains("/usr/lib/postgresql/17/bin/pg_isready", files.Files.Keys);
         Assert.Contains("/usr/share/postgresql/17/extension/plpgsql.control", files.Files.Keys);
         Assert.DoesNotContain(files.Files.Keys, path => path.EndsWith("/psql", StringComparison.Ordinal) || path.Contains("libreadline", StringComparison.Ordinal)

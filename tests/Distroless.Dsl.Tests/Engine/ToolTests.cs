@@ -107,11 +107,11 @@ public sealed class ToolTests
         {
             Build(platform, "curl");
             var arch = platform.Substring("linux/".Length);
-            var image = await engine.Client.Images.InspectImageAsync(curl.Reference + "-" + arch);
+            var image = await engine.Client.Images.InspectImageAsync(Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(curl, platform));
             Assert.True(image.Size <= 12_000_000, platform + ": " + image.Size + " bytes, over the 12 MB budget");
             Assert.Equal(arch, image.Architecture);
 
-            var elf = await ReadImageFileAsync(engine, curl.Reference + "-" + arch, platform, "/usr/local/bin/curl");
+            var elf = await ReadImageFileAsync(engine, Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(curl, platform), platform, "/usr/local/bin/curl");
             Assert.Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1 }, elf.AsSpan(0, 6).ToArray()); // 64-bit, little-endian
             Assert.Equal(machine, BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(18)));
             // Static: no program header asks for an interpreter (PT_INTERP) or dynamic linking (PT_DYNAMIC).
@@ -125,8 +125,8 @@ public sealed class ToolTests
 
             // Scanners read /var/lib/dpkg/status.d as "Debian's binary package, this version": a source-built curl is not
             // that, so no record claims it; BUILDINFO says what it was built from and linked with.
-            await Assert.ThrowsAsync<FileNotFoundException>(() => ReadImageFileAsync(engine, curl.Reference + "-" + arch, platform, "/var/lib/dpkg/status.d/curl"));
-            var buildInfo = Encoding.UTF8.GetString(await ReadImageFileAsync(engine, curl.Reference + "-" + arch, platform, "/usr/local/share/doc/curl/BUILDINFO"));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => ReadImageFileAsync(engine, Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(curl, platform), platform, "/var/lib/dpkg/status.d/curl"));
+            var buildInfo = Encoding.UTF8.GetString(await ReadImageFileAsync(engine, Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(curl, platform), platform, "/usr/local/share/doc/curl/BUILDINFO"));
             Assert.Contains("Debian source package curl 8.14.1-2+deb13u5", buildInfo);
             Assert.Matches(@"\nlibssl-dev:?\S* 3\.\S+\n", buildInfo);
         }
@@ -187,7 +187,7 @@ public sealed class ToolTests
     [Fact]
     public async Task Go_vets_tests_and_cross_builds_for_arm64_with_the_pruned_goroot()
     {
-        await using var tool = await ToolRun.StartAsync();
+        await using var tool = await ToolRun.StartAsync("go");
         tool.WriteFile("mod/go.mod", "module example.com/mod\n\ngo 1.24\n");
         tool.WriteFile("mod/greet/greet.go", "package greet\n\nimport \"strings\"\n\n// Hello greets name.\nfunc Hello(name string) string { return \"hello, \" + strings.ToUpper(name) }\n");
         tool.WriteFile("mod/greet/greet_test.go", "package greet\n\nimport \"testing\"\n\nfunc TestHello(t *testing.T) {\n\tif got := Hello(\"go\"); got != \"hello, GO\" {\n\t\tt.Fatalf(\"got %q\", got)\n\t}\n}\n");
@@ -292,7 +292,7 @@ public sealed class ToolTests
         }
 
         public Task<byte[]> ReadImageFileAsync(string image, string platform, string path) =>
-            ToolTests.ReadImageFileAsync(_engine, GeneratedCatalog.Catalog.FindImage(image)!.Reference + "-" + platform.Substring("linux/".Length), platform, path);
+            ToolTests.ReadImageFileAsync(_engine, Distroless.Dsl.Runner.Catalog.ImageNaming.Default.PlatformTag(GeneratedCatalog.Catalog.FindImage(image)!, platform), platform, path);
 
         public string WriteFile(string relative, string content)
         {

@@ -40,7 +40,7 @@ public class LockCheckTests
     [Fact]
     public void Needs_include_the_packages_the_build_implies()
     {
-        Assert.Equal(new[] { "ca-certificates", "tzdata" }, Needs("base").Target);
+        Assert.Equal(new[] { "base-files", "ca-certificates", "tzdata" }, Needs("base").Target); // base-files for /etc/debian_version
         Assert.Equal(new[] { "ca-certificates" }, Needs("base").Builder); // the bundle is made by the build platform's update-ca-certificates
         Assert.Equal(new[] { "busybox-static" }, Needs("base-debug").Target);
         Assert.Equal(new[] { "busybox-static" }, Needs("base-debug").Builder);

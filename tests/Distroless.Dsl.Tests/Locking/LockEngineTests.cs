@@ -58,6 +58,7 @@ public sealed class LockEngineTests : IClassFixture<LockEngineTests.BaseLock>
             var target = packages.Where(p => p.Arch == arch && p.Role == PackageRole.Target).ToList();
             Assert.Contains(target, p => p.Name == "tzdata" && p.PackageArch == "all");
             Assert.Contains(target, p => p.Name == "ca-certificates");
+            Assert.Contains(target, p => p.Name == "base-files" && p.PackageArch == arch); // its /etc/debian_version ships
             Assert.Contains(target, p => p.Name == "openssl" && p.PackageArch == arch && p.ArchivePath.StartsWith("pool/", StringComparison.Ordinal)); // a dependency of ca-certificates
             Assert.Contains(packages, p => p.Arch == arch && p.Role == PackageRole.Build && p.Name == "ca-certificates");
         }

@@ -162,6 +162,7 @@ directives | while read -r verb a b c; do
     ca-certificates)
       fetch ca-certificates
       install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$out/etc/ssl/certs/ca-certificates.crt"
+      install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$staging/etc/ssl/certs/ca-certificates.crt"
       echo /etc/ssl/certs/ca-certificates.crt >> "$lists/ca-certificates" ;;
     tzdata|tzdata-legacy) fetch "$verb"; ship /usr/share/zoneinfo ;;
     libraries)
@@ -170,7 +171,8 @@ directives | while read -r verb a b c; do
     busybox)
       mkdir -p "$out/busybox"
       cp "$(readlink -f "$staging/usr/bin/busybox" 2>/dev/null || readlink -f "$staging/bin/busybox")" "$out/busybox/busybox"
-      for applet in $(busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$out/busybox/$applet"; done ;;
+      for applet in $(busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$out/busybox/$applet"; done
+      install -D "$out/busybox/busybox" "$staging/busybox/busybox" && echo /busybox/busybox >> "$lists/busybox-static" ;;
     binary)
       # A '*' pattern names every matching file of the fetched packages, e.g. a program's plugin modules.
       case "$a" in
@@ -188,17 +190,31 @@ directives | while read -r verb a b c; do
   esac
 done
 
-# Scanners (Trivy, Grype) identify packages from /var/lib/dpkg/status.d: one control file per package shipped from.
+# Scanners (Trivy, Grype) identify packages from /var/lib/dpkg/status.d, as in Google distroless: NAME holds the
+# control fields of each package files ship from, NAME.md5sums (dpkg's format) the regular files it ships here. A
+# file counts only when it is the package's own (same link, same bytes): a generated /etc/os-release is not
+# base-files'. A parent's NAME.md5sums is merged in, since this layer's file hides it.
+status=$out/var/lib/dpkg/status.d
 for list in "$lists"/*; do
   [ -e "$list" ] || continue
   name=$(basename "$list")
+  shipped=""
   while read -r path; do
     p=$(usr_path "$path")
-    if [ -e "$out$p" ] || [ -L "$out$p" ]; then
-      install -D -m 0644 "$control/$name" "$out/var/lib/dpkg/status.d/$name"
-      break
+    if [ -L "$staging$path" ]; then
+      if [ -L "$out$p" ] && [ "$(readlink "$out$p")" = "$(readlink "$staging$path")" ]; then shipped=1; fi
+    elif [ -f "$out$p" ] && [ ! -L "$out$p" ] && cmp -s "$staging$path" "$out$p"; then
+      shipped=1; echo "${p#/}" >> "$work/sums-of"
     fi
   done < "$list"
+  [ -n "$shipped" ] || continue
+  install -D -m 0644 "$control/$name" "$status/$name"
+  { [ ! -e "$work/sums-of" ] || (cd "$out" && LC_ALL=C sort -u "$work/sums-of" | xargs -r -d '\n' md5sum)
+    [ ! -e "/parent/var/lib/dpkg/status.d/$name.md5sums" ] || cat "/parent/var/lib/dpkg/status.d/$name.md5sums"
+  } | LC_ALL=C sort -u -k 2 > "$status/$name.md5sums"
+  chmod 0644 "$status/$name.md5sums"
+  [ -s "$status/$name.md5sums" ] || rm -f "$status/$name.md5sums"
+  rm -f "$work/sums-of"
 done
 
 # Security defaults: root-owned, nothing world-writable, no setuid/setgid. /tmp keeps its sticky 1777.
