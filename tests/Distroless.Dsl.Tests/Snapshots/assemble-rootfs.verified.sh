@@ -4,6 +4,7 @@
 # so every architecture builds natively. Usage: assemble-rootfs.sh ARCH MANIFEST OUT
 set -eu
 arch=$1 manifest=$2 out=$3
+: "${SOURCE_DATE_EPOCH:?assemble-rootfs: SOURCE_DATE_EPOCH is not set: pass --build-arg SOURCE_DATE_EPOCH=SECONDS (see README, Reproducible images)}"
 build=$(dirname "$manifest")
 work=/var/cache/rootfs
 debs=$work/debs staging=$work/staging lists=$work/lists control=$work/control owned=/owned
@@ -189,4 +190,6 @@ done
 chown -R 0:0 "$out"
 find "$out" -xdev ! -type l -perm /6000 -exec chmod ug-s {} +
 find "$out" -xdev ! -type l -perm -0002 ! -path "$out/tmp" -exec chmod o-w {} +
+# Reproducible layers: every file made here carries SOURCE_DATE_EPOCH (the runner passes it; so must a plain docker build).
+find "$out" "$owned" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 say "$(du -sk "$out" | cut -f1) kB in $(find "$out" ! -type d | wc -l) files"
