@@ -34,8 +34,13 @@ public class ImageTimestampTests
         var postgres = GeneratedCatalog.Catalog.FindImage("postgres")!;
         Assert.Contains("ARG SOURCE_DATE_EPOCH\nRUN find /pgroot/ -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
         var script = postgres.ContextFiles.Single(f => f.Path == "assemble-rootfs.sh").Content;
-        Assert.Contains("find \"$out\" \"$owned\" -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +", script);
+        Assert.Contains("find \"$out\" -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +", script);
         Assert.Contains("AS rootfs\nARG TARGETARCH\nARG SOURCE_DATE_EPOCH\n", postgres.Dockerfile);
+
+        // The user's home is made (and owned) in the root filesystem: a COPY that created it would stamp it with the build's time.
+        var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
+        Assert.Contains("RUN sh /build/assemble-rootfs.sh \"$TARGETARCH\" /build/rootfs.list /rootfs 1000:1000\n", baseImage.Dockerfile);
+        Assert.DoesNotContain("--chown=1000:1000", baseImage.Dockerfile);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ ARG TARGETARCH
 ARG SOURCE_DATE_EPOCH
 COPY rootfs.list assemble-rootfs.sh /build/
 COPY etc/ /build/etc/
-RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
+RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs 1000:1000
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS download
 ARG TARGETARCH
@@ -20,8 +20,6 @@ RUN mkdir -p /download/app && case "$TARGETARCH" in amd64) sum=da32b4e7bc8ba817a
 FROM ${IMAGE_PREFIX}base:0.1.0-${TARGETARCH}
 ARG IMAGE_PREFIX
 COPY --from=rootfs /rootfs/ /
-COPY --from=rootfs --chown=1000:1000 /owned/home/app/ /home/app/
-COPY --from=rootfs --chown=1000:1000 /owned/app/data/ /app/data/
 COPY --from=download /download/app/pocket-id /app/pocket-id
 USER 1000:1000
 WORKDIR /app

@@ -12,7 +12,7 @@ ARG SOURCE_DATE_EPOCH
 COPY rootfs.list assemble-rootfs.sh /build/
 COPY etc/ /build/etc/
 COPY --from=parent / /parent/
-RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
+RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs 999:999
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS initdb
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-17 >/dev/null
@@ -32,7 +32,6 @@ RUN find /out/postgres-init -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 FROM ${IMAGE_PREFIX}base:0.1.0-${TARGETARCH}
 ARG IMAGE_PREFIX
 COPY --from=rootfs /rootfs/ /
-COPY --from=rootfs --chown=999:999 /owned/home/postgres/ /home/postgres/
 COPY --from=initdb --chown=999:999 /pgroot/ /var/lib/postgresql/
 COPY --from=init /out/postgres-init /usr/local/bin/postgres-init
 USER 999:999
