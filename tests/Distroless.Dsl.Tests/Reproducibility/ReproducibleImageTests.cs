@@ -75,29 +75,38 @@ public class ReproducibleImageTests
     [Fact]
     public void Two_no_cache_builds_of_jq_give_the_same_image_ids_on_both_platforms()
     {
+        // A namespace of its own: the default tags are shared with every other build on this engine.
+        var ns = "test-repro-" + Guid.NewGuid().ToString("N").Substring(0, 8);
         var images = new[] { "base", "jq" }.Select(n => (n, GeneratedCatalog.Catalog.FindImage(n)!.Version)).ToArray();
-        var (first, firstOutput, firstError) = Runner(null, "build", "jq", "--no-cache");
-        Assert.True(first == 0, firstOutput + firstError);
-        var before = Ids("distroless-dsl/", images);
-
-        var (second, secondOutput, secondError) = Runner(null, "build", "jq", "--no-cache");
-        Assert.True(second == 0, secondOutput + secondError);
-        Assert.DoesNotMatch(@"\[jq linux/arm64\] \[rootfs 4/4\] RUN .* \(cached\)", secondOutput);
-        var after = Ids("distroless-dsl/", images);
-
-        foreach (var (image, id) in after.OrderBy(p => p.Key, StringComparer.Ordinal))
+        try
         {
-            _log.WriteLine(image + " " + id);
+            var (first, firstOutput, firstError) = Runner(null, "build", "jq", "--no-cache", "--namespace", ns);
+            Assert.True(first == 0, firstOutput + firstError);
+            var before = Ids(ns + "/", images);
+
+            var (second, secondOutput, secondError) = Runner(null, "build", "jq", "--no-cache", "--namespace", ns);
+            Assert.True(second == 0, secondOutput + secondError);
+            Assert.DoesNotMatch(@"\[jq linux/arm64\] \[rootfs 4/4\] RUN .* \(cached\)", secondOutput);
+            var after = Ids(ns + "/", images);
+
+            foreach (var (image, id) in after.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                _log.WriteLine(image + " " + id + (before[image] == id ? "" : " (first build: " + before[image] + ")"));
+            }
+
+            Assert.Equal(before.OrderBy(p => p.Key), after.OrderBy(p => p.Key));
+
+            // Every timestamp is SOURCE_DATE_EPOCH: the config's created and each history entry.
+            var epoch = SourceDateEpoch.Current;
+            var jq = ns + "/jq:" + images[1].Version + "-arm64";
+            Assert.Equal(SourceDateEpoch.Rfc3339(epoch), Docker("image", "inspect", "--format", "{{.Created}}", jq));
+            Assert.All(Docker("image", "history", "--no-trunc", "--format", "{{.CreatedAt}}", jq).Split('\n'),
+                at => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(epoch), DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
         }
-
-        Assert.Equal(before.OrderBy(p => p.Key), after.OrderBy(p => p.Key));
-
-        // Every timestamp is SOURCE_DATE_EPOCH: the config's created, each history entry, and the files in the layers.
-        var epoch = SourceDateEpoch.Current;
-        var created = SourceDateEpoch.Rfc3339(epoch);
-        Assert.Equal(created, Docker("image", "inspect", "--format", "{{.Created}}", "distroless-dsl/jq:" + images[1].Version + "-arm64"));
-        Assert.All(Docker("image", "history", "--no-trunc", "--format", "{{.CreatedAt}}", "distroless-dsl/jq:" + images[1].Version + "-arm64").Split('\n'),
-            at => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(epoch), DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
+        finally
+        {
+            Runner(null, "clean", "base", "jq", "--namespace", ns);
+        }
     }
 
     [Fact]
