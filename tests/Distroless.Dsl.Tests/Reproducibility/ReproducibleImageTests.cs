@@ -131,10 +131,10 @@ public class ReproducibleImageTests
             var (second, secondOutput, secondError) = Runner(environment, "publish", "base", "--registry", Registry, "--namespace", ns);
             Assert.True(second == 0, secondOutput + secondError);
 
-            var digest = new Regex(@"published \S+/base:\S+ -> (sha256:[0-9a-f]{64})");
+            var digest = new Regex(@"published \S+/base:[^\n]* -> (sha256:[0-9a-f]{64})");
             var firstDigest = digest.Match(firstOutput).Groups[1].Value;
             _log.WriteLine("index " + firstDigest);
-            Assert.StartsWith("sha256:", firstDigest);
+            Assert.True(firstDigest.StartsWith("sha256:", StringComparison.Ordinal), firstOutput);
             Assert.Equal(firstDigest, digest.Match(secondOutput).Groups[1].Value);
         }
         finally
