@@ -58,6 +58,18 @@ public class ReproducibleImageTests
         return output.Trim();
     }
 
+    /// <summary>Removes a tag this test made (the builder image it names keeps its other names).</summary>
+    private static void Untag(string tag)
+    {
+        var start = new ProcessStartInfo("docker");
+        foreach (var argument in new[] { "image", "rm", tag })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        ProgramRun.Run(start);
+    }
+
     private static Dictionary<string, string> Ids(string prefix, params (string Name, string Version)[] images)
     {
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -106,6 +118,7 @@ public class ReproducibleImageTests
         finally
         {
             Runner(null, "clean", "base", "jq", "--namespace", ns);
+            Untag(ns + "/builder-debian:trixie");
         }
     }
 
@@ -140,6 +153,8 @@ public class ReproducibleImageTests
         finally
         {
             Directory.Delete(emptyConfig, recursive: true);
+            Runner(null, "clean", "base", "--registry", Registry, "--namespace", ns);
+            Untag(Registry + "/" + ns + "/builder-debian:trixie");
         }
     }
 }
