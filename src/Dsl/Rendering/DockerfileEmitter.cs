@@ -15,6 +15,10 @@ public static class DockerfileEmitter
 {
     public const string BaseNameLabel = "org.opencontainers.image.base.name";
 
+    /// <summary>The build argument (and environment variable) that holds the one timestamp of every file the builder
+    /// stages make; the runner passes it to every build.</summary>
+    public const string SourceDateEpochArgument = "SOURCE_DATE_EPOCH";
+
     /// <summary>Per-platform tags are PREFIX/NAME:VERSION-ARCH, so a child image finds its parent for the platform it
     /// builds; the prefix is the <c>IMAGE_PREFIX</c> build argument (see <see cref="ImageNames"/>).</summary>
     public static string PlatformTag(ImageRef image, string arch) => ImageNames.InDockerfile(image.Name + ":" + PlatformVersion(image.Version, arch));
@@ -51,6 +55,10 @@ public static class DockerfileEmitter
             ["labels"] = Labels(identity, spec),
             ["stage_install"] = TemplateRenderer.Function(new System.Func<BuildStageSpec, string?>(StageCommands.Install)),
             ["fetch_source"] = TemplateRenderer.Function(new System.Func<DebianSourceSpec, string>(StageCommands.FetchSource)),
+            ["epoch_variable"] = SourceDateEpochArgument,
+            // Per builder stage (in order), the paths the image copies out of it, space-separated.
+            ["stage_outputs"] = spec.Stages.Select(stage => string.Join(" ",
+                spec.Copies.Where(c => c.Kind == CopySourceKind.Stage && c.Stage == stage.Name).Select(c => c.From).Distinct())).ToList(),
         });
 
         var files = new List<GeneratedFile>();

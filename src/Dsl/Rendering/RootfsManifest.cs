@@ -33,7 +33,8 @@ public static class RootfsManifest
         return files;
     }
 
-    /// <summary>Directories the runtime user owns; each becomes its own chowned COPY.</summary>
+    /// <summary>Directories the runtime user owns: assemble-rootfs.sh makes them in the root filesystem, owned by the user
+    /// (a COPY that made them would stamp them with the build's time).</summary>
     public static IReadOnlyList<string> OwnedDirectories(ImageSpec spec)
     {
         var owned = new List<string>();

@@ -1,34 +1,43 @@
 using System;
 using System.Formats.Tar;
 using System.IO;
+using System.Linq;
 using System.Text;
 using Distroless.Dsl.Catalog;
 
 namespace Distroless.Dsl.Runner.Building;
 
 /// <summary>The tar build context the engine receives: the Dockerfile and the catalog's context files, with fixed
-/// timestamps and modes so an unchanged image sends identical bytes (and hits the cache).</summary>
+/// timestamps and modes so an unchanged image sends identical bytes (and hits the cache). An image's own context
+/// carries SOURCE_DATE_EPOCH, which a COPY from the context keeps as the files' mtime in the layer.</summary>
 internal static class BuildContextArchive
 {
     private static readonly DateTimeOffset Epoch = DateTimeOffset.FromUnixTimeSeconds(0);
 
-    public static MemoryStream Create(CatalogEntry image, string? extraContextDirectory = null)
+    public static MemoryStream Create(CatalogEntry image, string? extraContextDirectory, DateTimeOffset modified)
     {
         var stream = new MemoryStream();
         using (var tar = new TarWriter(stream, TarEntryFormat.Ustar, leaveOpen: true))
         {
-            Add(tar, "Dockerfile", image.Dockerfile!);
+            Add(tar, "Dockerfile", image.Dockerfile!, modified);
             foreach (var file in image.ContextFiles)
             {
-                Add(tar, file.Path, file.Content);
+                Add(tar, file.Path, file.Content, modified);
             }
 
             if (extraContextDirectory is not null && Directory.Exists(extraContextDirectory))
             {
-                foreach (var path in Directory.EnumerateFiles(extraContextDirectory, "*", SearchOption.AllDirectories))
+                foreach (var path in Directory.EnumerateFiles(extraContextDirectory, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
                 {
                     var name = Path.GetRelativePath(extraContextDirectory, path).Replace('\\', '/');
-                    tar.WriteEntry(path, name);
+                    var entry = new UstarTarEntry(TarEntryType.RegularFile, name)
+                    {
+                        DataStream = File.OpenRead(path),
+                        Mode = OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : File.GetUnixFileMode(path),
+                        ModificationTime = modified,
+                    };
+                    tar.WriteEntry(entry);
+                    entry.DataStream.Dispose();
                 }
             }
         }
@@ -45,7 +54,7 @@ internal static class BuildContextArchive
         {
             foreach (var (path, content) in files)
             {
-                Add(tar, path, content);
+                Add(tar, path, content, Epoch);
             }
         }
 
@@ -53,13 +62,13 @@ internal static class BuildContextArchive
         return stream;
     }
 
-    private static void Add(TarWriter tar, string path, string content)
+    private static void Add(TarWriter tar, string path, string content, DateTimeOffset modified)
     {
         var entry = new UstarTarEntry(TarEntryType.RegularFile, path)
         {
             DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
             Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-            ModificationTime = Epoch,
+            ModificationTime = modified,
         };
         tar.WriteEntry(entry);
     }

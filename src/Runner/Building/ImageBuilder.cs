@@ -9,6 +9,7 @@ using Distroless.Dsl.Catalog;
 using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Reproducibility;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -69,7 +70,7 @@ internal sealed class ImageBuilder
             }
         }
 
-        return await BuildAsync(image.Name, platform, tag, () => BuildContextArchive.Create(image, published), noCache, cancellation).ConfigureAwait(false);
+        return await BuildAsync(image.Name, platform, tag, () => BuildContextArchive.Create(image, published, SourceDateEpoch.AsDate(SourceDateEpoch.Current)), noCache, cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Builds any build context (a tar with a Dockerfile) for one platform; <paramref name="name"/> labels the progress lines.</summary>
@@ -109,6 +110,8 @@ internal sealed class ImageBuilder
                 ["TARGETPLATFORM"] = platform,
                 ["TARGETARCH"] = Arch(platform),
                 [Naming.BuildArgument.Key] = Naming.BuildArgument.Value,
+                // Every file the builder stages make carries this time (see assemble-rootfs.sh), so layers are reproducible.
+                [SourceDateEpoch.Variable] = SourceDateEpoch.Text,
             },
         };
 
@@ -143,8 +146,18 @@ internal sealed class ImageBuilder
             return Failed(tag, builder, state.FailedStep ?? "", log.Skip(Math.Max(0, log.Count - LogLinesShown)).ToList(), state.Error);
         }
 
-        var inspected = await _engine.Client.Images.InspectImageAsync(tag, cancellation).ConfigureAwait(false);
-        return new BuildOutcome(true, tag, inspected.ID, builder, "", Array.Empty<string>(), "");
+        // The engine stamps the config with the build's own time; the image ID is reproducible only once it carries SOURCE_DATE_EPOCH.
+        string id;
+        try
+        {
+            id = await ImageTimestamps.SetAsync(_engine, tag, SourceDateEpoch.Current, cancellation).ConfigureAwait(false);
+        }
+        catch (RunnerException e)
+        {
+            return Failed(tag, builder, "", Array.Empty<string>(), e.Message);
+        }
+
+        return new BuildOutcome(true, tag, id, builder, "", Array.Empty<string>(), "");
     }
 
     private void Handle(string name, string platform, string line, StreamState state)

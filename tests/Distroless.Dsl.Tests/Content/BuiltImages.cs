@@ -38,7 +38,7 @@ internal static class BuiltImages
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var exit = Distroless.Dsl.Runner.Program.Run(new[] { "build", name, "--platform", platform, "--namespace", Namespace },
+        var exit = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", name, "--platform", platform, "--namespace", Namespace },
             GeneratedCatalog.Catalog, output, error);
         Assert.True(exit == 0, "build " + name + " " + platform + ":\n" + output + error);
         return Naming.PlatformTag(Image(name), platform);

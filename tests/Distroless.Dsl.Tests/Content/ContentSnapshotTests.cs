@@ -92,7 +92,7 @@ public class ContentListingTests
     [Fact]
     public void The_contract_check_fails_on_a_file_list_naming_a_file_the_image_lacks()
     {
-        var expectation = new Expectation(false, false, false, Array.Empty<Distroless.Dsl.Model.EnvVar>(), null, null, Array.Empty<string>());
+        var expectation = new Expectation(false, false, false, Array.Empty<Distroless.Dsl.Model.EnvVar>(), null, null, Array.Empty<string>(), "1000:1000", Array.Empty<string>());
         var config = new Docker.DotNet.Models.ImageInspectResponse { Architecture = "amd64", Config = new() { User = "1000:1000" } };
 
         var whole = ContractCheck.Check(expectation, config, Sample()).Where(f => f.StartsWith("/var/lib/dpkg/", StringComparison.Ordinal));
@@ -113,31 +113,26 @@ public class ContentListingTests
 
     private static ExportedFileSystem Sample(string jq = "jq-v1", bool withJq = true)
     {
-        var files = new Dictionary<string, ImageFile>(StringComparer.Ordinal);
-        void Add(string path, TarEntryType type, UnixFileMode mode, int uid = 0, string? content = null, string? link = null)
-        {
-            var bytes = content is null ? null : System.Text.Encoding.UTF8.GetBytes(content);
-            files[path] = new ImageFile(path, type, mode, uid, uid, bytes?.Length ?? 0, link, bytes, content is null ? null : Sha(content));
-        }
-
         const UnixFileMode rw = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         const UnixFileMode rwx = rw | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        Add("/usr/bin/jq", TarEntryType.RegularFile, rwx | UnixFileMode.SetUser, content: jq);
-        Add("/usr/bin/jq-link", TarEntryType.SymbolicLink, (UnixFileMode)0x1FF, link: "jq");
-        Add("/etc", TarEntryType.Directory, rwx);
-        Add("/etc/odd name", TarEntryType.RegularFile, rw, content: "abc");
-        Add("/home/app", TarEntryType.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, uid: 1000);
-        Add("/var/lib/dpkg/status.d", TarEntryType.Directory, rwx);
-        Add("/var/lib/dpkg/status.d/jq", TarEntryType.RegularFile, rw, content: Control);
-        Add("/var/lib/dpkg/status.d/jq.md5sums", TarEntryType.RegularFile, rw, content: Sums("jq-v1"));
-        Add("/proc", TarEntryType.Directory, rwx); // the engine's, not the image's
-        Add("/etc/hostname", TarEntryType.RegularFile, rw, content: "");
-        if (!withJq)
+        static byte[] Bytes(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+        var tar = new Distroless.Dsl.Tests.Support.ImageTar();
+        if (withJq)
         {
-            files.Remove("/usr/bin/jq");
+            tar.File("/usr/bin/jq", Bytes(jq), rwx | UnixFileMode.SetUser);
         }
 
-        return new ExportedFileSystem(files);
+        tar.Symlink("/usr/bin/jq-link", "jq")
+            .Directory("/etc", rwx)
+            .File("/etc/odd name", Bytes("abc"), rw)
+            .Directory("/home/app", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, uid: 1000)
+            .Directory("/var/lib/dpkg/status.d", rwx)
+            .File("/var/lib/dpkg/status.d/jq", Bytes(Control), rw)
+            .File("/var/lib/dpkg/status.d/jq.md5sums", Bytes(Sums("jq-v1")), rw)
+            .Directory("/proc", rwx) // the engine's, not the image's
+            .File("/etc/hostname", Array.Empty<byte>(), rw);
+        using var stream = tar.ToStream();
+        return ExportedFileSystem.ReadAsync(stream, System.Threading.CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private static string Sha(string text) =>

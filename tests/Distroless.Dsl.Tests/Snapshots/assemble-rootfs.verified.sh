@@ -1,13 +1,15 @@
 #!/bin/sh
 # Assembles one image's root filesystem for a target architecture from Debian 13 packages.
 # Runs in a builder stage on the build platform: it reads the target's ELF files and never runs them,
-# so every architecture builds natively. Usage: assemble-rootfs.sh ARCH MANIFEST OUT
+# so every architecture builds natively. Usage: assemble-rootfs.sh ARCH MANIFEST OUT [UID:GID]
+# (UID:GID owns the manifest's 'owned' directories: made here, so no COPY creates them with the build's time).
 set -eu
-arch=$1 manifest=$2 out=$3
+arch=$1 manifest=$2 out=$3 owner=${4:-}
+: "${SOURCE_DATE_EPOCH:?assemble-rootfs: SOURCE_DATE_EPOCH is not set: pass --build-arg SOURCE_DATE_EPOCH=SECONDS (see README, Reproducible images)}"
 build=$(dirname "$manifest")
 work=/var/cache/rootfs
-debs=$work/debs staging=$work/staging lists=$work/lists control=$work/control owned=/owned
-mkdir -p "$out" "$debs" "$staging" "$lists" "$control" "$owned"
+debs=$work/debs staging=$work/staging lists=$work/lists control=$work/control owned=$work/owned
+mkdir -p "$out" "$debs" "$staging" "$lists" "$control"
 export DEBIAN_FRONTEND=noninteractive
 
 case "$arch" in
@@ -156,7 +158,9 @@ directives | while read -r verb a b c; do
       for d in bin sbin lib; do mkdir -p "$out/usr/$d"; ln -sfn "usr/$d" "$out/$d"; done
       if [ "$arch" = amd64 ]; then mkdir -p "$out/usr/lib64"; ln -sfn usr/lib64 "$out/lib64"; fi ;;
     dir) mkdir -p "$out$a"; chmod "$b" "$out$a" ;;
-    owned) mkdir -p "$owned$a" "$out$(dirname "$a")"; chmod "$b" "$owned$a" ;;
+    owned)
+      [ -n "$owner" ] || { echo "assemble-rootfs: owned directory $a needs the image user's UID:GID as the 4th argument" >&2; exit 1; }
+      mkdir -p "$out$a"; chmod "$b" "$out$a"; echo "$a" >> "$owned" ;;
     context) install -D -m "$c" "$build/$a" "$out$b" ;;
     fetch) say "fetch $a"; fetch "$a" ;;
     ca-certificates)
@@ -219,6 +223,9 @@ done
 
 # Security defaults: root-owned, nothing world-writable, no setuid/setgid. /tmp keeps its sticky 1777.
 chown -R 0:0 "$out"
+if [ -e "$owned" ]; then while read -r dir; do chown "$owner" "$out$dir"; done < "$owned"; fi
 find "$out" -xdev ! -type l -perm /6000 -exec chmod ug-s {} +
 find "$out" -xdev ! -type l -perm -0002 ! -path "$out/tmp" -exec chmod o-w {} +
+# Reproducible layers: every file made here carries SOURCE_DATE_EPOCH (the runner passes it; so must a plain docker build).
+find "$out" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 say "$(du -sk "$out" | cut -f1) kB in $(find "$out" ! -type d | wc -l) files"

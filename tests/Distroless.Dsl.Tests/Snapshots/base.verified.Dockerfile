@@ -6,13 +6,13 @@ ARG TARGETARCH
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS rootfs
 ARG TARGETARCH
+ARG SOURCE_DATE_EPOCH
 COPY rootfs.list assemble-rootfs.sh /build/
 COPY etc/ /build/etc/
-RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
+RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs 1000:1000
 
 FROM scratch
 COPY --from=rootfs /rootfs/ /
-COPY --from=rootfs --chown=1000:1000 /owned/home/app/ /home/app/
 USER 1000:1000
 ENV PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 ENV SSL_CERT_FILE="/etc/ssl/certs/ca-certificates.crt"

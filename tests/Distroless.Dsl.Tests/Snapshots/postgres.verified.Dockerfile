@@ -8,27 +8,31 @@ FROM ${IMAGE_PREFIX}base:0.1.0-${TARGETARCH} AS parent
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS rootfs
 ARG TARGETARCH
+ARG SOURCE_DATE_EPOCH
 COPY rootfs.list assemble-rootfs.sh /build/
 COPY etc/ /build/etc/
 COPY --from=parent / /parent/
-RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
+RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs 999:999
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS initdb
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-17 >/dev/null
 RUN printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgroot/data && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgroot/data --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 --wal-segsize=1 && rm /tmp/pwfile
 RUN redo=$(/usr/lib/postgresql/17/bin/pg_controldata /pgroot/data | sed -n "s/^Latest checkpoint's REDO WAL file: *//p") && test -n "$redo" && ls /pgroot/data/pg_wal | grep -E '^[0-9A-F]{24}$' | awk -v redo="$redo" '$0 > redo { print "/pgroot/data/pg_wal/" $0 }' | xargs -r rm -f
 RUN printf "listen_addresses = '*'\nunix_socket_directories = ''\n" >> /pgroot/data/postgresql.conf && printf 'host all all all scram-sha-256\n' >> /pgroot/data/pg_hba.conf
+ARG SOURCE_DATE_EPOCH
+RUN find /pgroot/ -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS init
 ARG TARGETARCH
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null
 COPY postgres-init.c /src/postgres-init.c
 RUN case "$TARGETARCH" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarch64-linux-gnu ;; *) exit 1 ;; esac && if [ "$(dpkg --print-architecture)" = "$TARGETARCH" ]; then cc=gcc; else cc=$triplet-gcc && apt-get install -y -qq --no-install-recommends gcc-$(echo $triplet | tr _ -) libc6-dev-$TARGETARCH-cross >/dev/null; fi && mkdir -p /out && $cc -static -Os -s -Wall -Werror -o /out/postgres-init /src/postgres-init.c
+ARG SOURCE_DATE_EPOCH
+RUN find /out/postgres-init -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 FROM ${IMAGE_PREFIX}base:0.1.0-${TARGETARCH}
 ARG IMAGE_PREFIX
 COPY --from=rootfs /rootfs/ /
-COPY --from=rootfs --chown=999:999 /owned/home/postgres/ /home/postgres/
 COPY --from=initdb --chown=999:999 /pgroot/ /var/lib/postgresql/
 COPY --from=init /out/postgres-init /usr/local/bin/postgres-init
 USER 999:999

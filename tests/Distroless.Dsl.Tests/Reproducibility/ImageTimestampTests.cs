@@ -1,0 +1,55 @@
+using System.Linq;
+using System.Text;
+using Distroless.Dsl.Generated;
+using Distroless.Dsl.Runner.Reproducibility;
+using Xunit;
+
+namespace Distroless.Dsl.Tests.Reproducibility;
+
+/// <summary>The config rewrite and the generated files' use of SOURCE_DATE_EPOCH, without an engine.</summary>
+public class ImageTimestampTests
+{
+    private const string BuiltConfig =
+        "{\"architecture\":\"arm64\",\"config\":{\"Env\":[\"TZ=UTC\"],\"Labels\":{\"a\":\"x+y<z>\"}},\"created\":\"2026-11-29T17:04:31.76340188Z\"," +
+        "\"history\":[{\"created\":\"2026-11-29T17:04:31.1Z\",\"created_by\":\"COPY /rootfs/ / # buildkit\",\"comment\":\"buildkit.dockerfile.v0\"}," +
+        "{\"created\":\"2026-11-29T17:04:32.2Z\",\"created_by\":\"USER 1000:1000\",\"comment\":\"buildkit.dockerfile.v0\",\"empty_layer\":true}]," +
+        "\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:f6020fe39cf7afd4d07b3216442d0ee1a4690d668b72d4b6d2140d02659b1e17\"]}}";
+
+    [Fact]
+    public void Rewrite_sets_created_and_every_history_entry_and_keeps_every_other_byte()
+    {
+        var created = SourceDateEpoch.Rfc3339(1764000000);
+        Assert.Equal("2025-11-24T16:00:00Z", created);
+
+        var rewritten = Encoding.UTF8.GetString(ImageTimestamps.Rewrite(Encoding.UTF8.GetBytes(BuiltConfig), created));
+
+        var expected = BuiltConfig.Replace("2026-11-29T17:04:31.76340188Z", created).Replace("2026-11-29T17:04:31.1Z", created).Replace("2026-11-29T17:04:32.2Z", created);
+        Assert.Equal(expected, rewritten);
+        Assert.Equal(rewritten, Encoding.UTF8.GetString(ImageTimestamps.Rewrite(Encoding.UTF8.GetBytes(rewritten), created)));
+    }
+
+    [Fact]
+    public void Every_file_a_builder_stage_makes_for_the_image_is_stamped_with_SOURCE_DATE_EPOCH()
+    {
+        var postgres = GeneratedCatalog.Catalog.FindImage("postgres")!;
+        Assert.Contains("ARG SOURCE_DATE_EPOCH\nRUN find /pgroot/ -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
+        var script = postgres.ContextFiles.Single(f => f.Path == "assemble-rootfs.sh").Content;
+        Assert.Contains("find \"$out\" -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +", script);
+        Assert.Contains("AS rootfs\nARG TARGETARCH\nARG SOURCE_DATE_EPOCH\n", postgres.Dockerfile);
+
+        // The user's home is made (and owned) in the root filesystem: a COPY that created it would stamp it with the build's time.
+        var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
+        Assert.Contains("RUN sh /build/assemble-rootfs.sh \"$TARGETARCH\" /build/rootfs.list /rootfs 1000:1000\n", baseImage.Dockerfile);
+        Assert.DoesNotContain("--chown=1000:1000", baseImage.Dockerfile);
+    }
+
+    [Fact]
+    public void The_epoch_is_the_last_commit_that_touched_the_definitions()
+    {
+        var definitions = System.IO.Path.GetDirectoryName(Distroless.Dsl.Runner.Locking.LockPaths.DefaultLock())!;
+        var commit = SourceDateEpoch.LastCommitOf(definitions);
+        Assert.NotNull(commit);
+        Assert.True(commit > 1700000000, "a commit time, not " + commit);
+        Assert.Null(SourceDateEpoch.LastCommitOf(System.IO.Path.GetTempPath()));
+    }
+}
