@@ -34,9 +34,9 @@ public class ContractTests
 
         Assert.True(exit == 0, output + error);
         Assert.Matches(@"pass  distroless-dsl/base:0\.1\.0-amd64 +linux/amd64 +\d+ bytes, \d+ files, runtime probe \(timezone, ca-certificates\)", output);
-        Assert.Matches(@"pass  base:0\.1\.0-arm64 +linux/arm64 +\d+ bytes, \d+ files\n", output);
+        Assert.Matches(@"pass  distroless-dsl/base:0\.1\.0-arm64 +linux/arm64 +\d+ bytes, \d+ files\n", output);
         Assert.Matches(@"pass  distroless-dsl/jq:[0-9.]+-amd64 +linux/amd64 +\d+ bytes, \d+ files, smoke test, runtime probe \(timezone, ca-certificates\)", output);
-        Assert.Matches(@"pass  jq:[0-9.]+-arm64 +linux/arm64 +\d+ bytes, \d+ files\n", output);
+        Assert.Matches(@"pass  distroless-dsl/jq:[0-9.]+-arm64 +linux/arm64 +\d+ bytes, \d+ files\n", output);
     }
 
     [Fact]
