@@ -42,9 +42,10 @@ internal sealed class ExportedFileSystem
     /// <summary>Files the engine adds to every container; they are not the image's.</summary>
     public static readonly string[] RuntimePaths = { "/.dockerenv", "/dev", "/proc", "/sys", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/mtab" };
 
-    /// <summary>The files whose text the contract reads: accounts, the CA bundle and the scanners' package records.</summary>
+    /// <summary>The files whose text is read: accounts, the CA bundle, the OS release files and the scanners' package records.</summary>
     public static bool KeepsText(string path) =>
-        path is "/etc/passwd" or "/etc/group" or "/etc/ssl/certs/ca-certificates.crt" || path.StartsWith("/var/lib/dpkg/status.d/", StringComparison.Ordinal);
+        path is "/etc/passwd" or "/etc/group" or "/etc/ssl/certs/ca-certificates.crt" or "/etc/debian_version" or "/etc/os-release"
+        || path.StartsWith(StatusFiles.Directory, StringComparison.Ordinal);
 
     public static async Task<ExportedFileSystem> ReadAsync(EngineConnection engine, string image, string platform, CancellationToken cancellation)
     {

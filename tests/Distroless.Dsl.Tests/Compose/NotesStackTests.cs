@@ -32,7 +32,7 @@ public class NotesStackTests
             var up = Run("up", Project, "--out", directory, "--timeout", "180");
             // The app's publish ran, or its output from unchanged inputs was reused (Building/PublishInputs); the image was built.
             Assert.Matches(@"published linux-x64 in|dotnet publish for linux-x64 skipped: its inputs are unchanged", up);
-            Assert.Contains("built notes-api:0.1.0-amd64", up);
+            Assert.Contains("built distroless-dsl/notes-api:0.1.0-amd64", up);
             Assert.Matches(@"Stack notes is healthy [0-9.]+ s after 'up'", up);
 
             using var http = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:8080"), Timeout = TimeSpan.FromSeconds(10) };
