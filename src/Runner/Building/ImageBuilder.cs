@@ -44,8 +44,6 @@ internal sealed class ImageBuilder
 
     public ImageNaming Naming { get; }
 
-    public static string Arch(string platform) => ImageNaming.Architecture(platform);
-
     public async Task<BuildOutcome> BuildAsync(CatalogEntry image, string platform, bool noCache, CancellationToken cancellation)
     {
         var useBuildKit = _builder != BuilderKind.Classic;
@@ -62,7 +60,7 @@ internal sealed class ImageBuilder
         {
             try
             {
-                published = await new DotnetPublisher(_progress).PublishAsync(image, publish, Arch(platform), cancellation).ConfigureAwait(false);
+                published = await new DotnetPublisher(_progress).PublishAsync(image, publish, ImageNaming.Architecture(platform), cancellation).ConfigureAwait(false);
             }
             catch (RunnerException e)
             {
@@ -108,7 +106,7 @@ internal sealed class ImageBuilder
                 // Engine 20.10's BuildKit leaves these empty over the API, and the classic builder never sets them.
                 ["BUILDPLATFORM"] = _engine.HostPlatform,
                 ["TARGETPLATFORM"] = platform,
-                ["TARGETARCH"] = Arch(platform),
+                ["TARGETARCH"] = ImageNaming.Architecture(platform),
                 [Naming.BuildArgument.Key] = Naming.BuildArgument.Value,
                 // Every file the builder stages make carries this time (see assemble-rootfs.sh), so layers are reproducible.
                 [SourceDateEpoch.Variable] = SourceDateEpoch.Text,

@@ -70,13 +70,7 @@ internal static class PublishInputs
     /// <summary><c>$XDG_CACHE_HOME/distroless-dsl/dotnet-publish</c> (else <c>~/.cache/…</c>), readable by this user only.</summary>
     public static string CacheDirectory()
     {
-        var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrEmpty(root))
-        {
-            root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        }
-
-        var cache = Path.Combine(root, "distroless-dsl", "dotnet-publish");
+        var cache = Output.UserCache.Directory("dotnet-publish");
         CreatePrivate(cache);
         return cache;
     }

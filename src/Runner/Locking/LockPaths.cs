@@ -34,9 +34,7 @@ internal static class LockPaths
             return configured;
         }
 
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        var root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "distroless-dsl", "debs");
+        return Output.UserCache.Directory("debs");
     }
 
     public static PackageLock Read(string path)

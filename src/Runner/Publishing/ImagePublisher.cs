@@ -109,7 +109,7 @@ internal sealed class ImagePublisher
         return published;
     }
 
-    private static string ChildTag(CatalogEntry image, string platform) => DockerfileEmitter.PlatformVersion(image.Version, ImageBuilder.Arch(platform));
+    private static string ChildTag(CatalogEntry image, string platform) => DockerfileEmitter.PlatformVersion(image.Version, ImageNaming.Architecture(platform));
 
     private async Task<(PushOutcome Outcome, ImageInspectResponse? Image)> PushAsync(CatalogEntry image, string platform, CancellationToken cancellation)
     {

@@ -12,6 +12,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Output;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
@@ -29,6 +30,20 @@ internal static class ImageTimestamps
     public static async Task<string> SetAsync(EngineConnection engine, string tag, long epoch, CancellationToken cancellation)
     {
         var before = await engine.Client.Images.InspectImageAsync(tag, cancellation).ConfigureAwait(false);
+
+        // The rewrite is a function of the built config and the epoch alone. An unchanged rebuild gets the same built
+        // image back from the build cache, so the image rewritten last time is named again instead of every layer
+        // being saved again.
+        var memo = Path.Combine(UserCache.Directory("timestamped"), before.ID.Replace("sha256:", "", StringComparison.Ordinal) + "-" + epoch);
+        if (File.Exists(memo) && (await File.ReadAllTextAsync(memo, cancellation).ConfigureAwait(false)).Trim() is { Length: > 0 } known
+            && await ExistsAsync(engine, known, cancellation).ConfigureAwait(false))
+        {
+            var colon = tag.LastIndexOf(':');
+            await engine.Client.Images.TagImageAsync(known, new ImageTagParameters { RepositoryName = tag.Substring(0, colon), Tag = tag.Substring(colon + 1) }, cancellation).ConfigureAwait(false);
+            await RemoveIfUnusedAsync(engine, before.ID, cancellation).ConfigureAwait(false);
+            return known;
+        }
+
         var (manifest, config) = await ReadAsync(engine, tag, cancellation).ConfigureAwait(false);
         var rewritten = Rewrite(config, SourceDateEpoch.Rfc3339(epoch));
         if (rewritten.AsSpan().SequenceEqual(config))
@@ -70,8 +85,23 @@ internal static class ImageTimestamps
             throw new RunnerException("loading " + tag + " with its timestamps set gave " + after.ID + ", not sha256:" + digest);
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(memo)!);
+        await File.WriteAllTextAsync(memo, after.ID, cancellation).ConfigureAwait(false);
         await RemoveIfUnusedAsync(engine, before.ID, cancellation).ConfigureAwait(false);
         return after.ID;
+    }
+
+    private static async Task<bool> ExistsAsync(EngineConnection engine, string id, CancellationToken cancellation)
+    {
+        try
+        {
+            await engine.Client.Images.InspectImageAsync(id, cancellation).ConfigureAwait(false);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The config with <c>created</c> and each history entry's <c>created</c> set to <paramref name="created"/>;
