@@ -189,8 +189,16 @@ public class FailingCleanlyTests
         listener.Listen();
         File.SetUnixFileMode(path, UnixFileMode.None);
 
+        // nobody must be able to read the runner itself, wherever this checkout lives (a 0700 temporary clone, say).
+        var runner = Path.Combine(folder, "runner");
+        Directory.CreateDirectory(runner);
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(RunnerProcess.Dll)!))
+        {
+            File.Copy(file, Path.Combine(runner, Path.GetFileName(file)));
+        }
+
         var start = new ProcessStartInfo("setpriv");
-        foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", RunnerProcess.DotnetHost, "exec", RunnerProcess.Dll, "build", "base" })
+        foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", RunnerProcess.DotnetHost, "exec", Path.Combine(runner, Path.GetFileName(RunnerProcess.Dll)), "build", "base" })
         {
             start.ArgumentList.Add(argument);
         }
