@@ -19,7 +19,7 @@ internal sealed record ManifestDescriptor(string MediaType, string Digest, long 
 /// list tags and put a manifest. Authenticates on the registry's <c>401</c> challenge, with Basic auth or a Bearer
 /// token fetched from the challenge's realm, then retries once. Plain http for loopback registries, https otherwise.
 /// Every message it raises has passed through the <see cref="SecretScrubber"/>.</summary>
-internal sealed class RegistryClient : IDisposable
+internal sealed partial class RegistryClient : IDisposable
 {
     public static readonly string[] ManifestMediaTypes =
     {
