@@ -129,7 +129,14 @@ internal sealed class ImagePublisher
         {
             foreach (var release in changed)
             {
-                await beforeTags(release.Repository, release.IndexDescriptor, release.Platforms.Select(p => (p.Platform, p.Descriptor)).ToList(), cancellation).ConfigureAwait(false);
+                try
+                {
+                    await beforeTags(release.Repository, release.IndexDescriptor, release.Platforms.Select(p => (p.Platform, p.Descriptor)).ToList(), cancellation).ConfigureAwait(false);
+                }
+                catch (RunnerException e)
+                {
+                    throw new RunnerException(_scrubber.Scrub("before tagging " + release.Name + ": " + e.Message + "; no tag was moved"));
+                }
             }
         }
 

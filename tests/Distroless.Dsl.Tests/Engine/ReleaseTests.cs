@@ -205,6 +205,36 @@ public class ReleaseTests
         }
     }
 
+    [Fact]
+    public async Task A_failure_in_the_signing_seam_moves_no_tag()
+    {
+        var password = TestRegistry.Password();
+        var ns = TestRegistry.FreshNamespace("seam");
+        var naming = new ImageNaming(TestRegistry.Address, ns);
+        var entry = Entry("release-seam");
+        using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
+        using var registry = new RegistryClient(TestRegistry.Address, new RegistryCredentials(TestRegistry.User, password, "test"), new SecretScrubber());
+        using var http = TestRegistry.Api(password);
+        var publisher = new ImagePublisher(engine, registry, new SecretScrubber(), TextWriter.Null, naming)
+        {
+            BeforeTagsMove = (_, _, _, _) => throw new RunnerException("the signing key is not a P-256 PEM"),
+        };
+        var local = naming.PlatformTag(entry, "linux/amd64");
+        try
+        {
+            await TagAsync(engine, Base, local);
+            var e = await Assert.ThrowsAsync<RunnerException>(() => publisher.PublishAsync(new[] { new PublishTarget(entry, new[] { "linux/amd64" }) },
+                new PublishOptions(IfChanged: true), DateTimeOffset.UtcNow, CancellationToken.None));
+
+            Assert.Equal("before tagging release-seam: the signing key is not a P-256 PEM; no tag was moved", e.Message);
+            Assert.Empty(await TestRegistry.TagsAsync(http, naming.RepositoryPath(entry)));
+        }
+        finally
+        {
+            await UntagAsync(engine, local);
+        }
+    }
+
     [Theory]
     [InlineData("blob")]
     [InlineData("manifest")]
