@@ -7,17 +7,6 @@ using System.Threading.Tasks;
 
 namespace Distroless.Dsl.Runner.Publishing;
 
-/// <summary>One repository's multi-platform image, every byte and digest known before anything is sent: the
-/// platform images and the manifest list over them.</summary>
-internal sealed record ImageRelease(string Name, string Repository, IReadOnlyList<PlatformImage> Platforms)
-{
-    public IReadOnlyList<PlatformManifest> Children { get; } = Platforms.Select(p => p.AsChild()).ToList();
-
-    public byte[] Index { get; } = ManifestList.Create(Platforms.Select(p => p.AsChild()).ToList());
-
-    public ManifestDescriptor IndexDescriptor => new(ManifestList.MediaTypeFor(Children), ImageManifest.Digest(Index), Index.LongLength);
-}
-
 /// <summary>The registry side of a publish, in the order that keeps a failure harmless: blobs (those the registry
 /// lacks), then each platform manifest by digest, then the manifest list by digest, none of which any tag names
 /// yet; tags move in a separate step, after everything they will point at is in place.</summary>
