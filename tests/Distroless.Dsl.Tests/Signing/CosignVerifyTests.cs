@@ -166,7 +166,9 @@ public class CosignVerifyTests : IClassFixture<SignedRegistryImage>
         Assert.StartsWith("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----", File.ReadAllText(privateKey));
 
         var scrubber = new SecretScrubber();
+        var clock = Stopwatch.StartNew();
         using var key = SigningKey.Load(privateKey, scrubber, name => name == SigningKey.PasswordVariable ? password : null);
+        _log.WriteLine("opened cosign.key (scrypt N=65536) in " + clock.ElapsedMilliseconds + " ms");
         Assert.Equal("***", scrubber.Scrub(password));
         using var client = _image.Client(scrubber);
 
