@@ -19,6 +19,7 @@ internal sealed class SigningKey : IDisposable
 
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
     private const string P256Oid = "1.2.840.10045.3.1.7";
+    private const int MaxKeyFileBytes = 64 * 1024;
 
     private readonly ECDsa _ecdsa;
 
@@ -42,6 +43,12 @@ internal sealed class SigningKey : IDisposable
         if (!File.Exists(path))
         {
             throw new RunnerException("signing key " + path + " does not exist");
+        }
+
+        // A PEM key is a few hundred bytes; a large file is something else, and is not read into memory.
+        if (new FileInfo(path).Length > MaxKeyFileBytes)
+        {
+            throw new RunnerException("signing key " + path + " is not a PEM file: it is larger than " + MaxKeyFileBytes / 1024 + " KiB");
         }
 
         var bytes = File.ReadAllBytes(path);

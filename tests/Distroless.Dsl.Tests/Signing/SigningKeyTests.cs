@@ -137,6 +137,11 @@ public class SigningKeyTests
             Assert.DoesNotContain(Secret, wrong.Message);
             Assert.DoesNotContain("eyJrZGYi", wrong.Message); // nothing of the key's body either
 
+            var large = Path.Combine(dir, "large.key");
+            File.WriteAllBytes(large, new byte[65 * 1024]);
+            Assert.Equal("signing key " + large + " is not a PEM file: it is larger than 64 KiB",
+                Assert.Throws<RunnerException>(() => SigningKey.Load(large, new SecretScrubber())).Message);
+
             var missing = Assert.Throws<RunnerException>(() => SigningKey.Load(Path.Combine(dir, "nope.key"), new SecretScrubber()));
             Assert.Equal("signing key " + Path.Combine(dir, "nope.key") + " does not exist", missing.Message);
         }
