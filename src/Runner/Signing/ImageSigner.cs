@@ -77,10 +77,9 @@ internal static class ImageSigner
         return AppendAsync(registry, repository, SignatureManifest.Tag(manifest.Digest, "att"), layer, envelope, AlreadyAttested, cancellation);
     }
 
-    /// <summary>The repository as go-containerregistry names it, which is what cosign writes as the signed identity:
-    /// Docker Hub's registry is <c>index.docker.io</c>.</summary>
-    public static string DockerReference(string registry, string repository) =>
-        (registry is "docker.io" or "registry-1.docker.io" ? "index.docker.io" : registry) + "/" + repository;
+    /// <summary>The signed identity, <c>REGISTRY/REPOSITORY</c> as the image is pushed. (cosign's verify checks the
+    /// digest in the payload, not this name: pkg/cosign/verifiers.go SimpleClaimVerifier.)</summary>
+    public static string DockerReference(string registry, string repository) => registry + "/" + repository;
 
     private static async Task<SignatureOutcome> AppendAsync(
         RegistryClient registry, string repository, string tag, SignatureLayer layer, byte[] blob, Func<SignatureLayer, Task<bool>> isSame, CancellationToken cancellation)

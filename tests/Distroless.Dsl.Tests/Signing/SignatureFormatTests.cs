@@ -101,11 +101,4 @@ public class SignatureFormatTests
         Assert.False(key.Verify(statement, read.Signatures[0]));
         Assert.Null(SignaturePayloads.ReadEnvelope(Encoding.UTF8.GetBytes("not json")));
     }
-
-    [Fact]
-    public void Docker_hub_is_named_as_go_containerregistry_names_it()
-    {
-        Assert.Equal("index.docker.io/acme/jq", ImageSigner.DockerReference("docker.io", "acme/jq"));
-        Assert.Equal("ghcr.io/acme/jq", ImageSigner.DockerReference("ghcr.io", "acme/jq"));
-    }
 }
