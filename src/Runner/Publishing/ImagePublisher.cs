@@ -30,7 +30,7 @@ internal sealed record PublishedImage(string Name, string Repository, string Dig
 /// <summary>The seam for signing: called once per image after its blobs, platform manifests and manifest list are in
 /// the registry (by digest) and before any tag moves, so signatures are in place before <c>latest</c> names the image.
 /// A failure here stops the publish with every tag where it was.</summary>
-internal delegate Task BeforeTagsMove(string repository, ManifestDescriptor index, IReadOnlyList<(string Platform, ManifestDescriptor Manifest)> platforms, CancellationToken cancellation);
+internal delegate Task BeforeTagsMove(CatalogEntry image, string repository, ManifestDescriptor index, IReadOnlyList<(string Platform, ManifestDescriptor Manifest)> platforms, CancellationToken cancellation);
 
 /// <summary>Publishes built images with a registry push of our own: reads each platform's
 /// <c>REGISTRY/NS/NAME:VERSION-ARCH</c> from the engine (<see cref="EngineImageReader"/>), works out every manifest and
@@ -131,7 +131,7 @@ internal sealed class ImagePublisher
             {
                 try
                 {
-                    await beforeTags(release.Repository, release.IndexDescriptor, release.Platforms.Select(p => (p.Platform, p.Descriptor)).ToList(), cancellation).ConfigureAwait(false);
+                    await beforeTags(targets[releases.IndexOf(release)].Image, release.Repository, release.IndexDescriptor, release.Platforms.Select(p => (p.Platform, p.Descriptor)).ToList(), cancellation).ConfigureAwait(false);
                 }
                 catch (RunnerException e)
                 {

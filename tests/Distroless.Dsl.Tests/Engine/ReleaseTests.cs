@@ -98,7 +98,7 @@ public class ReleaseTests
         var seen = new List<(string Repository, ManifestDescriptor Index, string? LatestThen, bool IndexThere)>();
         var publisher = new ImagePublisher(engine, registry, new SecretScrubber(), TextWriter.Null, naming)
         {
-            BeforeTagsMove = async (repo, index, platforms, cancellation) =>
+            BeforeTagsMove = async (_, repo, index, platforms, cancellation) =>
             {
                 Assert.Equal(new[] { "linux/amd64" }, platforms.Select(p => p.Platform));
                 var there = await TestRegistry.TagDigestAsync(http, repo, index.Digest) == index.Digest
@@ -217,7 +217,7 @@ public class ReleaseTests
         using var http = TestRegistry.Api(password);
         var publisher = new ImagePublisher(engine, registry, new SecretScrubber(), TextWriter.Null, naming)
         {
-            BeforeTagsMove = (_, _, _, _) => throw new RunnerException("the signing key is not a P-256 PEM"),
+            BeforeTagsMove = (_, _, _, _, _) => throw new RunnerException("the signing key is not a P-256 PEM"),
         };
         var local = naming.PlatformTag(entry, "linux/amd64");
         try
