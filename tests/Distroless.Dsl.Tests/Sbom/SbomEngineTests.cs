@@ -12,8 +12,9 @@ using Xunit.Abstractions;
 
 namespace Distroless.Dsl.Tests.Sbom;
 
-/// <summary><c>sbom</c> on images built here (every image and platform the content snapshots cover: the base tiers,
-/// the tools, the .NET app): its package set is what the real Trivy reads from the same saved image, exceptions named.</summary>
+/// <summary><c>sbom</c> on every image and platform built here (the base tiers, the tools, the .NET app; not Pocket ID,
+/// whose binary cannot be downloaded here): its package set is what the real Trivy reads from the same saved image,
+/// exceptions named.</summary>
 [Trait("Category", "Engine")]
 [Collection("Engine")]
 public class SbomEngineTests
@@ -22,8 +23,19 @@ public class SbomEngineTests
 
     public SbomEngineTests(ITestOutputHelper output) => _output = output;
 
+    public static TheoryData<string, string> BuiltHere()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (image, platform) in BuiltImages.Covered())
+        {
+            data.Add(image.Name, platform);
+        }
+
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(ContentSnapshotTests.Covered), MemberType = typeof(ContentSnapshotTests))]
+    [MemberData(nameof(BuiltHere))]
     public async Task The_SBOM_lists_exactly_what_Trivy_reads_from_the_same_image(string name, string platform)
     {
         var tag = BuiltImages.Build(name, platform);
@@ -32,7 +44,8 @@ public class SbomEngineTests
         var result = TrivyComparison.Compare(sbom, trivy);
         var packages = sbom.RootElement.GetProperty("packages").GetArrayLength() - 1;
         _output.WriteLine(name + " " + platform + ": SBOM " + packages + " packages (" + result.SbomCount + " comparable), Trivy " + result.TrivyCount
-                          + "; set aside: " + (result.Excepted.Count == 0 ? "nothing" : string.Join("; ", result.Excepted)));
+                          + "; set aside: " + (result.Excepted.Count == 0 ? "nothing" : string.Join("; ", result.Excepted
+                              .GroupBy(e => e.Substring(0, e.IndexOf(':'))).Select(g => g.Count() + " " + g.Key + " (" + string.Join(", ", g.Take(3).Select(e => e.Substring(e.IndexOf(':') + 2))) + (g.Count() > 3 ? ", ..." : "") + ")"))));
         Assert.True(result.OnlyInSbom.Count == 0, "only in the SBOM: " + string.Join(", ", result.OnlyInSbom));
         Assert.True(result.OnlyInTrivy.Count == 0, "only Trivy sees: " + string.Join(", ", result.OnlyInTrivy));
 
