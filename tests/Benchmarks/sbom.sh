@@ -39,7 +39,7 @@ printf '%-12s %-8s %6s %6s %6s %8s %8s  %s\n' image arch sbom deb nuget trivy-os
       "$(jq '[.packages[] | select(.SPDXID | startswith("SPDXRef-nuget-"))] | length' "$work/sbom.json")" \
       "$(jq '[.Results[]? | select(.Class == "os-pkgs") | .Packages[]?] | length' "$work/trivy.json")" \
       "$(jq '[.Results[]? | select(.Class == "lang-pkgs") | .Packages[]?] | length' "$work/trivy.json")" \
-      "$(jq -r '[.packages[] | select((.SPDXID | test("^SPDXRef-(deb|nuget|Image)")) | not) | .name] | join(" ")' "$work/sbom.json")"
+      "$(jq -r '[.packages[] | select((.SPDXID | test("^SPDXRef-(deb-|nuget-|Image$)")) | not) | .name] | join(" ")' "$work/sbom.json")"
   done
 done
 
