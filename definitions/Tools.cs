@@ -149,16 +149,11 @@ public static class Tools
             "/usr/share/postgresql/17/extension/plpgsql.control", "/usr/share/postgresql/17/extension/plpgsql--1.0.sql")
         .User(999, "postgres")
         .Stage(BuildStage.OnDebian("initdb")
-            .Install("postgresql-17")
-            // 1 MB WAL segments, not 16: the baked cluster ships its current segment, so the image is 15 MB smaller.
-            .Run("printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgroot/data && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgroot/data --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 --wal-segsize=1 && rm /tmp/pwfile")
-            // initdb's last checkpoint recycles used WAL into segments ahead of the current one (4 MB); the server makes
-            // them again when it needs them. The segment holding the checkpoint (pg_controldata's REDO file) and all before it stay.
-            .Run("redo=$(/usr/lib/postgresql/17/bin/pg_controldata /pgroot/data | sed -n \"s/^Latest checkpoint's REDO WAL file: *//p\") && test -n \"$redo\""
-                 + " && ls /pgroot/data/pg_wal | grep -E '^[0-9A-F]{24}$' | awk -v redo=\"$redo\" '$0 > redo { print \"/pgroot/data/pg_wal/\" $0 }' | xargs -r rm -f")
-            // TCP only, no Unix socket: the server then writes nothing outside its data directory, so it runs on a
-            // read-only root with no tmpfs. PGHOST points in-container clients (pg_isready) at TCP.
-            .Run("printf \"listen_addresses = '*'\\nunix_socket_directories = ''\\n\" >> /pgroot/data/postgresql.conf && printf 'host all all all scram-sha-256\\n' >> /pgroot/data/pg_hba.conf"))
+            .WithSourceDateEpoch()
+            .Install("postgresql-17", "faketime")
+            // initdb, then what makes its cluster the same bytes on every build (the script says what and why).
+            .FromContext("postgres-initdb.sh", "/src/postgres-initdb.sh")
+            .Run("sh /src/postgres-initdb.sh /pgroot/data"))
         // Cross-compiled with the target's gcc on the build platform: no emulation. Static, so it needs no library.
         .Stage(BuildStage.OnDebian("init")
             .WithTargetArch()

@@ -12,6 +12,7 @@ bash tests/infra/engine.sh
 bash tests/infra/registry.sh
 bash tests/infra/compose.sh
 bash tests/infra/trivy.sh
+bash tests/infra/cosign.sh   # the real cosign the signature tests verify with
 dotnet build Distroless.Dsl.sln -c Release -nologo -clp:ErrorsOnly
 status=0
 dotnet test tests/Distroless.Dsl.Tests/Distroless.Dsl.Tests.csproj -c Release --no-build -nologo \

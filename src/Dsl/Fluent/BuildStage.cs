@@ -41,6 +41,11 @@ public sealed class BuildStage : IEquatable<BuildStage>
     /// architecture, such as cross-compiling a program with the target's gcc.</summary>
     public BuildStage WithTargetArch() => new(Spec with { SeesTargetArch = true });
 
+    /// <summary>Declares SOURCE_DATE_EPOCH in the stage before its commands: for commands that write the time into
+    /// what they make, so that it is the image's one epoch rather than the build's clock (the stage then reruns
+    /// whenever the epoch moves).</summary>
+    public BuildStage WithSourceDateEpoch() => new(Spec with { SeesSourceDateEpoch = true });
+
     /// <summary>Installs packages for the target architecture (multiarch <c>PACKAGE:$TARGETARCH</c>, e.g. the
     /// <c>-dev</c> packages a program links against) and the cross compiler <c>TRIPLET-gcc</c> for it, which on the
     /// build platform's own architecture is its native gcc. Nothing is emulated. Implies <see cref="WithTargetArch"/>;

@@ -105,6 +105,10 @@ public sealed record BuildStageSpec(string Name, string FromImage, EquatableArra
     /// architecture-independent stage is built once and cached for every platform.</summary>
     public bool SeesTargetArch { get; init; }
 
+    /// <summary>Whether the stage's commands see SOURCE_DATE_EPOCH, for commands that write a time into what they make
+    /// (e.g. initdb's cluster). Off by default: a stage that sees it is rebuilt whenever the epoch moves.</summary>
+    public bool SeesSourceDateEpoch { get; init; }
+
     /// <summary>Packages installed for the target architecture (multiarch, <c>PACKAGE:$TARGETARCH</c>), with the cross
     /// compiler for it: what a stage links against when it builds a program for the target.</summary>
     public EquatableArray<string> TargetPackages { get; init; } = EquatableArray<string>.Empty;

@@ -11,8 +11,9 @@ using Distroless.Dsl.Runner.Publishing;
 
 namespace Distroless.Dsl.Runner.Commands;
 
-/// <summary><c>publish NAME... --registry HOST[:PORT] [--namespace NS] [--platform P]... [--date-tag]</c>: builds
-/// (a cache hit when nothing changed), pushes every platform's image, then writes the multi-platform manifest list.</summary>
+/// <summary><c>publish NAME... --registry HOST[:PORT] [--namespace NS] [--platform P]... [--date-tag] [--if-changed]</c>:
+/// builds (a cache hit when nothing changed), then pushes every platform's image and the multi-platform manifest list
+/// itself (<see cref="ImagePublisher"/>): content by digest first, tags last.</summary>
 internal static class PublishCommand
 {
     public static Command Create(CatalogLookup lookup, TextWriter output, TextWriter error)
@@ -21,11 +22,16 @@ internal static class PublishCommand
         var naming = new NamingOptions("Registry HOST[:PORT] to push to, e.g. ghcr.io or 127.0.0.1:5000 (http for loopback, https otherwise); default $" + ImageNaming.RegistryVariable + ".");
         var platforms = new Option<string[]>("--platform") { Description = "Publish only these platforms (default: each image's own).", AllowMultipleArgumentsPerToken = true };
         var dateTag = new Option<bool>("--date-tag") { Description = "Also tag vYYYY.MM.DD (UTC), or vYYYY.MM.DD.N when that tag exists." };
-        var command = new Command("publish", "Push each image's platforms to a registry, then a manifest list tagged VERSION and latest. "
+        var ifChanged = new Option<bool>("--if-changed")
+        {
+            Description = "Compare the manifest list to publish with what the registry's latest points to: when equal, print 'NAME unchanged' and send nothing; "
+                          + "otherwise publish as a release, with the date tag (implies --date-tag).",
+        };
+        var command = new Command("publish", "Push each image's platforms and a manifest list to a registry, then tag it VERSION and latest. "
                                              + "Credentials: " + CredentialLookup.UsernameVariable + "/" + CredentialLookup.PasswordVariable
                                              + ", GITHUB_ACTOR/GITHUB_TOKEN for ghcr.io, or the docker config.")
         {
-            names, platforms, dateTag,
+            names, platforms, dateTag, ifChanged,
         };
         naming.AddTo(command);
         command.SetAction(async (result, cancellation) =>
@@ -57,9 +63,16 @@ internal static class PublishCommand
                 using var engine = await EngineConnection.ConnectAsync(cancellation);
                 await BuildBeforeUse.RunAsync(engine, lookup.Catalog, imageNames, images.Select(i => i.Name), wanted, "nothing was pushed", output, error, cancellation);
 
-                var publisher = new ImagePublisher(engine, client, credentials, scrubber, output, imageNames);
-                foreach (var image in await publisher.PublishAsync(targets, result.GetValue(dateTag), DateTimeOffset.UtcNow, cancellation))
+                var publisher = new ImagePublisher(engine, client, scrubber, output, imageNames);
+                var options = new PublishOptions(result.GetValue(dateTag), result.GetValue(ifChanged));
+                foreach (var image in await publisher.PublishAsync(targets, options, DateTimeOffset.UtcNow, cancellation))
                 {
+                    if (image.Unchanged)
+                    {
+                        output.WriteLine(image.Name + " unchanged (" + image.Digest + ")");
+                        continue;
+                    }
+
                     output.WriteLine("published " + host + "/" + image.Repository + ":" + string.Join(", :", image.Tags) + " -> " + image.Digest + " ("
                                      + (image.MediaType == MediaTypes.OciIndex ? "OCI index" : "manifest list") + ": "
                                      + string.Join(", ", image.Children.Select(c => c.Platform + " " + c.Manifest.Digest)) + ")");

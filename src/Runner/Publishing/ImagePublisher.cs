@@ -10,40 +10,55 @@ using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Runner.Building;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 
 namespace Distroless.Dsl.Runner.Publishing;
 
 /// <summary>One image to publish, on the platforms chosen for it.</summary>
 internal sealed record PublishTarget(CatalogEntry Image, IReadOnlyList<string> Platforms);
 
-/// <summary>What one image's publish wrote: its manifest list, the tags pointing at it, and its children.</summary>
-internal sealed record PublishedImage(string Repository, string Digest, string MediaType, IReadOnlyList<string> Tags, IReadOnlyList<PlatformManifest> Children);
+/// <summary>How to publish: <see cref="DateTag"/> adds <c>vYYYY.MM.DD[.N]</c>; <see cref="IfChanged"/> skips an image
+/// whose manifest list is what <c>latest</c> already points at, and implies the date tag (a release is dated).</summary>
+internal sealed record PublishOptions(bool DateTag = false, bool IfChanged = false)
+{
+    public bool WantsDateTag => DateTag || IfChanged;
+}
 
-/// <summary>Publishes built images: pushes each platform's
-/// <c>REGISTRY/NS/NAME:VERSION-ARCH</c> (built under that name) through the engine, and
-/// only when every push succeeded writes each image's manifest list under <c>VERSION</c>, <c>latest</c> and
-/// optionally <c>vYYYY.MM.DD[.N]</c>.
-/// A failed push leaves no manifest list pointing at a missing platform.</summary>
+/// <summary>What one image's publish did: its manifest list and the tags now pointing at it (none when
+/// <see cref="Unchanged"/>: <c>latest</c> already was this list and nothing was sent).</summary>
+internal sealed record PublishedImage(string Name, string Repository, string Digest, string MediaType, IReadOnlyList<string> Tags, IReadOnlyList<PlatformManifest> Children, bool Unchanged);
+
+/// <summary>The seam for signing: called once per image after its blobs, platform manifests and manifest list are in
+/// the registry (by digest) and before any tag moves, so signatures are in place before <c>latest</c> names the image.
+/// A failure here stops the publish with every tag where it was.</summary>
+internal delegate Task BeforeTagsMove(string repository, ManifestDescriptor index, IReadOnlyList<(string Platform, ManifestDescriptor Manifest)> platforms, CancellationToken cancellation);
+
+/// <summary>Publishes built images with a registry push of our own: reads each platform's
+/// <c>REGISTRY/NS/NAME:VERSION-ARCH</c> from the engine (<see cref="EngineImageReader"/>), works out every manifest and
+/// the manifest list, so all digests are known before the first write, then (unless <c>--if-changed</c> finds
+/// <c>latest</c> already there) pushes blobs, manifests and list by digest, calls <see cref="BeforeTagsMove"/>, and
+/// only then moves the tags: <c>VERSION-ARCH</c>, <c>VERSION</c>, the date tag, and <c>latest</c> last.
+/// A failure before the tags leaves every tag where it was.</summary>
 internal sealed class ImagePublisher
 {
-    private readonly EngineConnection _engine;
+    private readonly EngineImageReader _reader;
     private readonly RegistryClient _registry;
-    private readonly RegistryCredentials? _credentials;
+    private readonly RegistryPush _push;
     private readonly SecretScrubber _scrubber;
     private readonly BuildProgress _progress;
     private readonly ImageNaming _naming;
 
-    public ImagePublisher(EngineConnection engine, RegistryClient registry, RegistryCredentials? credentials, SecretScrubber scrubber, TextWriter output, ImageNaming naming)
+    public ImagePublisher(EngineConnection engine, RegistryClient registry, SecretScrubber scrubber, TextWriter output, ImageNaming naming, LayerCache? layers = null)
     {
         _naming = naming;
-        _engine = engine;
         _registry = registry;
-        _credentials = credentials;
+        _push = new RegistryPush(registry);
+        _reader = new EngineImageReader(engine, layers ?? new LayerCache());
         _scrubber = scrubber;
         _progress = new BuildProgress(new ScrubbingWriter(output, scrubber));
     }
+
+    /// <summary>Set by whoever signs: see <see cref="Publishing.BeforeTagsMove"/>.</summary>
+    public BeforeTagsMove? BeforeTagsMove { get; init; }
 
     /// <summary><c>vYYYY.MM.DD</c> for the UTC date, or the first of <c>.1</c>, <c>.2</c>, … not yet in <paramref name="existing"/>.</summary>
     public static string DateTag(DateTimeOffset now, IReadOnlyCollection<string> existing)
@@ -58,87 +73,96 @@ internal sealed class ImagePublisher
         return tag;
     }
 
-    public async Task<IReadOnlyList<PublishedImage>> PublishAsync(IReadOnlyList<PublishTarget> targets, bool dateTag, DateTimeOffset now, CancellationToken cancellation)
+    public async Task<IReadOnlyList<PublishedImage>> PublishAsync(IReadOnlyList<PublishTarget> targets, PublishOptions options, DateTimeOffset now, CancellationToken cancellation)
     {
-        var pushes = targets.SelectMany(t => t.Platforms.Select(p => (Target: t, Platform: p))).ToList();
-        var outcomes = await Task.WhenAll(pushes.Select(p => PushAsync(p.Target.Image, p.Platform, cancellation))).ConfigureAwait(false);
-        var failed = pushes.Zip(outcomes).Where(p => !p.Second.Outcome.Succeeded).ToList();
-        if (failed.Count > 0)
-        {
-            throw new RunnerException(_scrubber.Scrub(string.Join("; ", failed.Select(f =>
-                "push of " + f.First.Target.Image.Name + " " + f.First.Platform + " failed: " + f.Second.Outcome.Error.Trim()))
-                + "; no manifest list was written"));
-        }
-
-        var published = new List<PublishedImage>();
+        // 1. Everything to push, read and digested before any request to the registry.
+        var releases = new List<ImageRelease>();
         foreach (var target in targets)
         {
-            var repository = _naming.RepositoryPath(target.Image);
-            var children = new List<PlatformManifest>();
+            var platforms = new List<PlatformImage>();
             foreach (var platform in target.Platforms)
             {
-                var (pushed, image) = outcomes[pushes.FindIndex(p => p.Target == target && p.Platform == platform)];
-                var tag = ChildTag(target.Image, platform);
-                var manifest = await _registry.GetManifestAsync(repository, tag, cancellation).ConfigureAwait(false)
-                               ?? throw new RunnerException("registry " + _registry.Registry + " has no " + repository + ":" + tag + " right after its push");
-                if (pushed.Digest is { } digest && digest != manifest.Digest)
+                try
                 {
-                    throw new RunnerException(repository + ":" + tag + " is " + manifest.Digest + " in the registry, but the engine pushed " + digest + ": was it pushed again meanwhile?");
+                    platforms.Add(await _reader.ReadAsync(_naming.PlatformTag(target.Image, platform), platform,
+                        text => _progress.Line(target.Image.Name, platform, text), cancellation).ConfigureAwait(false));
                 }
-
-                children.Add(new PlatformManifest(image!.Os, image.Architecture, string.IsNullOrEmpty(image.Variant) ? null : image.Variant, manifest));
+                catch (RunnerException e)
+                {
+                    throw new RunnerException(_scrubber.Scrub("push of " + target.Image.Name + " " + platform + " failed: " + e.Message + "; nothing was pushed"));
+                }
             }
 
-            var tags = new List<string> { target.Image.Version, "latest" };
-            if (dateTag)
-            {
-                tags.Add(DateTag(now, await _registry.ListTagsAsync(repository, cancellation).ConfigureAwait(false)));
-            }
-
-            var mediaType = ManifestList.MediaTypeFor(children);
-            var list = ManifestList.Create(children);
-            var digests = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var tag in tags)
-            {
-                digests.Add(await _registry.PutManifestAsync(repository, tag, mediaType, list, cancellation).ConfigureAwait(false));
-            }
-
-            published.Add(new PublishedImage(repository, digests.Single(), mediaType, tags, children));
+            releases.Add(new ImageRelease(target.Image.Name, _naming.RepositoryPath(target.Image), platforms));
         }
 
-        return published;
+        // 2. --if-changed: an image whose list latest already names is left alone, with no write at all.
+        var results = new Dictionary<ImageRelease, PublishedImage>();
+        var changed = new List<ImageRelease>();
+        foreach (var release in releases)
+        {
+            var latest = options.IfChanged ? await _registry.GetManifestAsync(release.Repository, "latest", cancellation).ConfigureAwait(false) : null;
+            if (latest?.Digest == release.IndexDescriptor.Digest)
+            {
+                results[release] = Published(release, Array.Empty<string>(), unchanged: true);
+            }
+            else
+            {
+                changed.Add(release);
+            }
+        }
+
+        // 3. Content by digest for every image, then signatures, then tags: a failure anywhere before step 4 moves no tag.
+        foreach (var release in changed)
+        {
+            try
+            {
+                await _push.PushContentAsync(release, (platform, text) => _progress.Line(release.Name, platform, text), cancellation).ConfigureAwait(false);
+            }
+            catch (RunnerException e)
+            {
+                throw new RunnerException(_scrubber.Scrub("push of " + release.Name + " to " + _registry.Registry + " failed: " + e.Message + "; no tag was moved"));
+            }
+        }
+
+        if (BeforeTagsMove is { } beforeTags)
+        {
+            foreach (var release in changed)
+            {
+                try
+                {
+                    await beforeTags(release.Repository, release.IndexDescriptor, release.Platforms.Select(p => (p.Platform, p.Descriptor)).ToList(), cancellation).ConfigureAwait(false);
+                }
+                catch (RunnerException e)
+                {
+                    throw new RunnerException(_scrubber.Scrub("before tagging " + release.Name + ": " + e.Message + "; no tag was moved"));
+                }
+            }
+        }
+
+        // 4. Tags: each platform's own, the version, the date, and latest last.
+        foreach (var release in changed)
+        {
+            var target = targets[releases.IndexOf(release)];
+            var tags = release.Platforms.Select(p => (Tag: ChildTag(target.Image, p.Architecture), Platform: (PlatformImage?)p)).ToList();
+            tags.Add((target.Image.Version, null));
+            if (options.WantsDateTag)
+            {
+                tags.Add((DateTag(now, await _registry.ListTagsAsync(release.Repository, cancellation).ConfigureAwait(false)), null));
+            }
+
+            tags.Add(("latest", null));
+            await _push.MoveTagsAsync(release, tags, cancellation).ConfigureAwait(false);
+            results[release] = Published(release, tags.Where(t => t.Platform is null).Select(t => t.Tag).ToList(), unchanged: false);
+        }
+
+        return releases.Select(r => results[r]).ToList();
     }
 
-    private static string ChildTag(CatalogEntry image, string platform) => DockerfileEmitter.PlatformVersion(image.Version, ImageNaming.Architecture(platform));
+    private static PublishedImage Published(ImageRelease release, IReadOnlyList<string> tags, bool unchanged) =>
+        new(release.Name, release.Repository, release.IndexDescriptor.Digest, release.IndexDescriptor.MediaType, tags, release.Children, unchanged);
 
-    private async Task<(PushOutcome Outcome, ImageInspectResponse? Image)> PushAsync(CatalogEntry image, string platform, CancellationToken cancellation)
-    {
-        // Built under the name it is pushed as, so the push needs no extra tag.
-        var repository = _naming.Repository(image);
-        var tag = ChildTag(image, platform);
-        var local = repository + ":" + tag;
-        ImageInspectResponse inspected;
-        try
-        {
-            inspected = await _engine.Client.Images.InspectImageAsync(local, cancellation).ConfigureAwait(false);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return (new PushOutcome(false, null, local + " is not built"), null);
-        }
-
-        // The manifest list will say this platform: the image must really be it.
-        if ("linux/" + inspected.Architecture != platform || inspected.Os != "linux")
-        {
-            return (new PushOutcome(false, null, local + " is " + inspected.Os + "/" + inspected.Architecture + ", not " + platform), null);
-        }
-
-        _progress.Line(image.Name, platform, "pushing " + local);
-        var outcome = await EnginePush.PushAsync(_engine, repository, tag, _registry.Registry, _credentials,
-            text => _progress.Line(image.Name, platform, text), cancellation).ConfigureAwait(false);
-        _progress.Line(image.Name, platform, outcome.Succeeded ? "pushed " + local + " " + outcome.Digest : "push failed: " + outcome.Error.Trim());
-        return (outcome, inspected);
-    }
+    private static string ChildTag(CatalogEntry image, string architecture) => DockerfileEmitter.PlatformVersion(image.Version, architecture);
 
     /// <summary>Scrubs secrets from every line on its way out.</summary>
     private sealed class ScrubbingWriter : TextWriter

@@ -59,6 +59,17 @@ internal sealed partial class RegistryClient
         return true;
     }
 
+    /// <summary><c>GET /v2/REPO/blobs/DIGEST</c>, checked against the digest; for small blobs (signature payloads).</summary>
+    public async Task<byte[]> GetBlobAsync(string repository, string digest, CancellationToken cancellation)
+    {
+        var path = "v2/" + repository + "/blobs/" + digest;
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), repository, cancellation).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, "GET /" + path, cancellation).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
+        var actual = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        return actual == digest ? bytes : throw new RunnerException("registry " + Registry + " served blob " + digest + " of " + repository + " with bytes that hash to " + actual);
+    }
+
     /// <summary>The bytes of the manifest <paramref name="reference"/> points at, or null if there is none.</summary>
     public async Task<byte[]?> GetManifestBytesAsync(string repository, string reference, CancellationToken cancellation)
     {

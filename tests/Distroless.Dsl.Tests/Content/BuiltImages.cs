@@ -33,8 +33,6 @@ internal static class BuiltImages
         image.Name switch
         {
             "postgres" => "initdb writes a time-based system identifier and a random SCRAM salt into the baked cluster (issue 11, reproducible images)",
-            // Measured: the same sources published from two checkouts differ in notes-api.dll.
-            "notes-api" => "the trimmed app's file-local type names carry a hash of the generated sources' paths, so its bytes depend on the checkout's folder",
             _ => null,
         };
 

@@ -22,78 +22,32 @@ using Xunit;
 
 namespace Distroless.Dsl.Tests.Engine;
 
-/// <summary>Publishes to the local registry that tests/infra/registry.sh starts (127.0.0.1:5000, htpasswd user
-/// 'distroless', password in its state directory), and checks the result through the registry API with a client
-/// of the test's own. The runner runs as a process, so its credentials come from its environment as a user's would.</summary>
+/// <summary>Publishes to the local registry (<see cref="TestRegistry"/>) and checks the result through the registry API
+/// with a client of the test's own. The runner runs as a process, so its credentials come from its environment as a
+/// user's would. Releases (<c>--if-changed</c>, refused pushes) are in <see cref="ReleaseTests"/>.</summary>
 [Trait("Category", "Engine")]
 [Collection("Engine")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")] // engine tests run on Linux
 public class PublishTests
 {
-    private const string Registry = "127.0.0.1:5000";
-    private const string User = "distroless";
-    private const string ManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
-    private const string Manifest = "application/vnd.docker.distribution.manifest.v2+json";
+    private const string Registry = TestRegistry.Address;
+    private const string User = TestRegistry.User;
+    private const string ManifestList = TestRegistry.ManifestList;
+    private const string Manifest = TestRegistry.Manifest;
 
-    private static string Password()
-    {
-        var file = Path.Combine(Environment.GetEnvironmentVariable("DISTROLESS_REGISTRY_DIR") ?? "/var/lib/distroless-registry", "password");
-        Assert.True(File.Exists(file), "No test registry password at " + file + ": run 'bash tests/infra/registry.sh' (tests/run-all.sh does)");
-        return File.ReadAllText(file).Trim();
-    }
+    private static string Password() => TestRegistry.Password();
 
-    /// <summary>A namespace no earlier run used, so the tags and the date tag start from nothing.</summary>
-    private static string FreshNamespace(string purpose) => "test-" + purpose + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+    private static string FreshNamespace(string purpose) => TestRegistry.FreshNamespace(purpose);
 
-    private static (int Exit, string Output, string Error) Publish(string password, params string[] args)
-    {
-        // No docker config and no GitHub token leak in from the machine: the environment variables are the only source.
-        var emptyConfig = Directory.CreateTempSubdirectory("distroless-docker-config").FullName;
-        try
-        {
-            return RunPublish(environment =>
-            {
-                environment["DOCKER_CONFIG"] = emptyConfig;
-                environment["DISTROLESS_REGISTRY_USERNAME"] = User;
-                environment["DISTROLESS_REGISTRY_PASSWORD"] = password;
-            }, args);
-        }
-        finally
-        {
-            Directory.Delete(emptyConfig, recursive: true);
-        }
-    }
+    private static (int Exit, string Output, string Error) Publish(string password, params string[] args) => TestRegistry.Publish(password, args);
 
-    private static (int Exit, string Output, string Error) RunPublish(Action<System.Collections.Generic.IDictionary<string, string?>> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet");
-        foreach (var argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "Distroless.Dsl.Runner.dll"), "publish" }.Concat(args))
-        {
-            start.ArgumentList.Add(argument);
-        }
+    private static (int Exit, string Output, string Error) RunPublish(Action<System.Collections.Generic.IDictionary<string, string?>> environment, params string[] args) =>
+        TestRegistry.RunRunner(environment, new[] { "publish" }.Concat(args).ToArray());
 
-        foreach (var name in new[] { "GITHUB_TOKEN", "DISTROLESS_REGISTRY_USERNAME", "DISTROLESS_REGISTRY_PASSWORD" })
-        {
-            start.Environment.Remove(name);
-        }
+    private static HttpClient RegistryApi(string password) => TestRegistry.Api(password);
 
-        environment(start.Environment);
-        return ProgramRun.Run(start);
-    }
-
-    private static HttpClient RegistryApi(string password)
-    {
-        var http = new HttpClient { BaseAddress = new Uri("http://" + Registry + "/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(User + ":" + password)));
-        return http;
-    }
-
-    private static async Task<HttpResponseMessage> GetManifestAsync(HttpClient http, HttpMethod method, string repository, string reference, string accept)
-    {
-        var request = new HttpRequestMessage(method, "v2/" + repository + "/manifests/" + reference);
-        request.Headers.Accept.ParseAdd(accept);
-        return await http.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> GetManifestAsync(HttpClient http, HttpMethod method, string repository, string reference, string accept) =>
+        TestRegistry.GetManifestAsync(http, method, repository, reference, accept);
 
     [Fact]
     public async Task Publishes_base_for_both_platforms_as_a_manifest_list_tagged_version_latest_and_date()
@@ -107,7 +61,8 @@ public class PublishTests
         Assert.True(exit == 0, output + error);
         Assert.DoesNotContain(password, output + error);
         var dateTag = "v" + DateTime.UtcNow.ToString("yyyy.MM.dd", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains("published " + Registry + "/" + repository + ":" + version + ", :latest, :" + dateTag + " -> sha256:", output);
+        // Tags move last, latest after the others.
+        Assert.Contains("published " + Registry + "/" + repository + ":" + version + ", :" + dateTag + ", :latest -> sha256:", output);
 
         using var http = RegistryApi(password);
         using var list = await GetManifestAsync(http, HttpMethod.Get, repository, version, ManifestList);
@@ -140,8 +95,10 @@ public class PublishTests
         // The same day again: the date tag moves on to .1 and the list is byte-identical (unchanged images).
         var (again, warm, warmError) = Publish(password, "base", "--registry", Registry, "--namespace", ns, "--date-tag");
         Assert.True(again == 0, warm + warmError);
-        Assert.Contains(":" + dateTag + ".1 -> " + listDigest, warm);
-        Assert.Contains("Layer already exists", warm);
+        Assert.Contains(":" + dateTag + ".1, :latest -> " + listDigest, warm);
+        Assert.Contains(" already exists", warm);
+        Assert.DoesNotContain(" pushed (", warm);
+        Assert.DoesNotContain("from the engine", warm); // the layers were compressed and cached the first time
         using var tags = JsonDocument.Parse(await http.GetStringAsync("v2/" + repository + "/tags/list"));
         Assert.Equal(new[] { version, version + "-amd64", version + "-arm64", "latest", dateTag, dateTag + ".1" },
             tags.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).OrderBy(t => t, StringComparer.Ordinal));
@@ -255,9 +212,9 @@ public class PublishTests
     }
 
     [Fact]
-    public async Task When_one_platform_fails_no_manifest_list_is_written()
+    public async Task When_one_platform_is_wrong_nothing_is_pushed()
     {
-        // An image whose arm64 tag holds the amd64 image: amd64 pushes, arm64 is refused, and no tag gets a list.
+        // An image whose arm64 tag holds the amd64 image: every platform is read before the first write, so nothing is sent.
         var password = Password();
         var ns = FreshNamespace("partial");
         var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
@@ -273,12 +230,12 @@ public class PublishTests
 
         var scrubber = new SecretScrubber();
         using var registry = new RegistryClient(Registry, new RegistryCredentials(User, password, "test"), scrubber);
-        var publisher = new ImagePublisher(engine, registry, new RegistryCredentials(User, password, "test"), scrubber, TextWriter.Null, naming);
+        var publisher = new ImagePublisher(engine, registry, scrubber, TextWriter.Null, naming);
         try
         {
             var e = await Assert.ThrowsAsync<RunnerException>(() => publisher.PublishAsync(
-                new[] { new PublishTarget(entry, new[] { "linux/amd64", "linux/arm64" }) }, dateTag: true, DateTimeOffset.UtcNow, CancellationToken.None));
-            Assert.Equal("push of publish-partial linux/arm64 failed: " + naming.Repository(entry) + ":0.0.1-arm64 is linux/amd64, not linux/arm64; no manifest list was written", e.Message);
+                new[] { new PublishTarget(entry, new[] { "linux/amd64", "linux/arm64" }) }, new PublishOptions(DateTag: true), DateTimeOffset.UtcNow, CancellationToken.None));
+            Assert.Equal("push of publish-partial linux/arm64 failed: " + naming.Repository(entry) + ":0.0.1-arm64 is linux/amd64, not linux/arm64; nothing was pushed", e.Message);
         }
         finally
         {
@@ -289,32 +246,6 @@ public class PublishTests
         }
 
         using var http = RegistryApi(password);
-        using var tags = JsonDocument.Parse(await http.GetStringAsync("v2/" + ns + "/publish-partial/tags/list"));
-        Assert.Equal(new[] { "0.0.1-amd64" }, tags.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
-    }
-
-    [Fact]
-    public async Task An_error_in_the_engines_push_stream_is_a_failed_push()
-    {
-        // Past the runner's own credential check, the engine is what reports a refusal: inside its progress stream.
-        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
-        using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
-        var repository = Registry + "/" + FreshNamespace("stream") + "/base";
-        var local = ImageNaming.Default.PlatformTag(GeneratedCatalog.Catalog.FindImage("base")!, engine.HostPlatform);
-        var build = Distroless.Dsl.Tests.Support.InProcessRunner.Run(new[] { "build", "base", "--platform", engine.HostPlatform }, GeneratedCatalog.Catalog, TextWriter.Null, TextWriter.Null);
-        Assert.Equal(0, build);
-        await engine.Client.Images.TagImageAsync(local, new ImageTagParameters { RepositoryName = repository, Tag = "x" });
-        try
-        {
-            var outcome = await EnginePush.PushAsync(engine, repository, "x", Registry, new RegistryCredentials(User, wrong, "test"), _ => { }, CancellationToken.None);
-
-            Assert.False(outcome.Succeeded);
-            Assert.Contains("authentication required", outcome.Error);
-            Assert.DoesNotContain(wrong, outcome.Error);
-        }
-        finally
-        {
-            await engine.Client.Images.DeleteImageAsync(repository + ":x", new ImageDeleteParameters());
-        }
+        Assert.Empty(await TestRegistry.TagsAsync(http, ns + "/publish-partial"));
     }
 }

@@ -158,6 +158,91 @@ public class PublishingTests
         Assert.Equal(MediaTypes.OciIndex, ManifestList.MediaTypeFor(new[] { arm with { Manifest = arm.Manifest with { MediaType = MediaTypes.OciManifest } } }));
     }
 
+    private static byte[] LayerBytes()
+    {
+        var bytes = new byte[300_000];
+        new Random(12).NextBytes(bytes.AsSpan(0, 100_000)); // the rest compresses well
+        return bytes;
+    }
+
+    [Fact]
+    public async Task A_layer_compresses_to_the_same_gzip_bytes_with_a_header_free_of_time_name_and_host()
+    {
+        var tar = LayerBytes();
+        using var first = new MemoryStream();
+        using var second = new MemoryStream();
+        var layer = await LayerCompression.CompressAsync(new MemoryStream(tar), first, CancellationToken.None);
+        await LayerCompression.CompressAsync(new MemoryStream(tar), second, CancellationToken.None);
+
+        Assert.Equal(first.ToArray(), second.ToArray());
+        Assert.Equal(new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff }, first.ToArray().Take(10));
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(tar)), layer.DiffId);
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(first.ToArray())), layer.Digest);
+        Assert.Equal(first.Length, layer.Size);
+        using var unzipped = new MemoryStream();
+        await new System.IO.Compression.GZipStream(new MemoryStream(first.ToArray()), System.IO.Compression.CompressionMode.Decompress).CopyToAsync(unzipped);
+        Assert.Equal(tar, unzipped.ToArray());
+    }
+
+    [Fact]
+    public async Task The_layer_cache_keeps_a_compressed_layer_by_diff_id_and_refuses_a_layer_that_is_not_its_diff_id()
+    {
+        var directory = Directory.CreateTempSubdirectory("distroless-layer-cache").FullName;
+        try
+        {
+            var cache = new LayerCache(directory);
+            var tar = LayerBytes();
+            var diffId = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(tar));
+            Assert.Null(cache.Find(diffId));
+
+            var added = await cache.AddAsync(diffId, new MemoryStream(tar), CancellationToken.None);
+            Assert.Equal(added, cache.Find(diffId));
+            Assert.Equal(added.Size, new FileInfo(added.Path).Length);
+
+            // A blob cut short is no cache hit.
+            File.WriteAllBytes(added.Path, File.ReadAllBytes(added.Path).Take(10).ToArray());
+            Assert.Null(cache.Find(diffId));
+
+            var wrong = "sha256:" + new string('0', 64);
+            var e = await Assert.ThrowsAsync<RunnerException>(() => cache.AddAsync(wrong, new MemoryStream(tar), CancellationToken.None));
+            Assert.Equal("the engine's saved layer " + wrong + " hashes to " + diffId, e.Message);
+            Assert.Null(cache.Find(wrong));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_platform_manifest_is_a_docker_v2_manifest_over_the_config_and_the_layers_in_order()
+    {
+        var config = Encoding.UTF8.GetBytes("{\"architecture\":\"arm64\",\"os\":\"linux\"}");
+        var layers = new[]
+        {
+            new CachedLayer("sha256:" + new string('1', 64), "sha256:" + new string('b', 64), 20, "unused"),
+            new CachedLayer("sha256:" + new string('2', 64), "sha256:" + new string('a', 64), 10, "unused"),
+        };
+        var image = new PlatformImage("linux", "arm64", null, config, layers);
+        var text = Encoding.UTF8.GetString(image.Manifest);
+
+        Assert.Equal(image.Manifest, new PlatformImage("linux", "arm64", null, config, layers).Manifest);
+        Assert.StartsWith("{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"application/vnd.docker.distribution.manifest.v2+json\",\n  \"config\": {\n"
+                          + "    \"mediaType\": \"application/vnd.docker.container.image.v1+json\",\n    \"size\": " + config.Length + ",\n    \"digest\": \"" + image.ConfigDigest + "\"", text);
+        Assert.True(text.IndexOf("bbbb", StringComparison.Ordinal) < text.IndexOf("aaaa", StringComparison.Ordinal));
+        Assert.Equal(2, text.Split("application/vnd.docker.image.rootfs.diff.tar.gzip").Length - 1);
+        Assert.Equal(new ManifestDescriptor(MediaTypes.DockerManifest, ImageManifest.Digest(image.Manifest), image.Manifest.Length), image.Descriptor);
+        Assert.Equal("linux/arm64", image.Platform);
+    }
+
+    [Fact]
+    public void If_changed_implies_the_date_tag()
+    {
+        Assert.True(new PublishOptions(IfChanged: true).WantsDateTag);
+        Assert.True(new PublishOptions(DateTag: true).WantsDateTag);
+        Assert.False(new PublishOptions().WantsDateTag);
+    }
+
     [Fact]
     public void The_scrubber_masks_every_secret_it_was_given()
     {
