@@ -56,6 +56,7 @@ public static class Program
             CleanCommand.Create(lookup, output, error),
             LockCommand.Create(lookup, output, error),
             FetchCommand.Create(lookup, output, error),
+            SbomCommand.Create(lookup, output, error),
         };
 
         var parsed = root.Parse(args);
