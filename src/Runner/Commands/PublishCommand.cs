@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
@@ -8,6 +9,8 @@ using Distroless.Dsl.Runner.Building;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
 using Distroless.Dsl.Runner.Publishing;
+using Distroless.Dsl.Runner.Sbom;
+using Distroless.Dsl.Runner.Signing;
 
 namespace Distroless.Dsl.Runner.Commands;
 
@@ -27,11 +30,12 @@ internal static class PublishCommand
             Description = "Compare the manifest list to publish with what the registry's latest points to: when equal, print 'NAME unchanged' and send nothing; "
                           + "otherwise publish as a release, with the date tag (implies --date-tag).",
         };
+        var signKey = new SignKeyOption();
         var command = new Command("publish", "Push each image's platforms and a manifest list to a registry, then tag it VERSION and latest. "
                                              + "Credentials: " + CredentialLookup.UsernameVariable + "/" + CredentialLookup.PasswordVariable
                                              + ", GITHUB_ACTOR/GITHUB_TOKEN for ghcr.io, or the docker config.")
         {
-            names, platforms, dateTag, ifChanged,
+            names, platforms, dateTag, ifChanged, signKey.Option,
         };
         naming.AddTo(command);
         command.SetAction(async (result, cancellation) =>
@@ -54,6 +58,8 @@ internal static class PublishCommand
                     scrubber.Add(credentials.Password);
                 }
 
+                // The key next: a bad key or password fails before anything is built or pushed.
+                using var key = signKey.Load(result, scrubber);
                 using var client = new RegistryClient(host, credentials, scrubber);
 
                 // Credentials first: a refused password fails in a second, before any build or push.
@@ -63,7 +69,23 @@ internal static class PublishCommand
                 using var engine = await EngineConnection.ConnectAsync(cancellation);
                 await BuildBeforeUse.RunAsync(engine, lookup.Catalog, imageNames, images.Select(i => i.Name), wanted, "nothing was pushed", output, error, cancellation);
 
-                var publisher = new ImagePublisher(engine, client, scrubber, output, imageNames);
+                var publisher = new ImagePublisher(engine, client, scrubber, output, imageNames)
+                {
+                    BeforeTagsMove = key is null ? null : async (image, repository, index, pushed, token) =>
+                    {
+                        // Each platform's SBOM names the manifest it describes, then is signed onto it and onto the index.
+                        var signed = new List<SignedPlatform>();
+                        foreach (var (platform, manifest) in pushed)
+                        {
+                            var sbom = await SbomWriter.CreateAsync(engine, lookup.Catalog, image, platform, imageNames, new SbomOptions(manifest.Digest, Progress: error), token);
+                            signed.Add(new SignedPlatform(manifest, sbom));
+                        }
+
+                        var outcomes = await PublishSigning.SignImageAsync(client, repository, index, signed, key, token);
+                        output.WriteLine("signed " + image.Name + ": " + outcomes.Count(o => o.Added) + " signatures and attestations added, "
+                                         + outcomes.Count(o => !o.Added) + " already there (" + string.Join(", ", outcomes.Select(o => o.Tag).Distinct(StringComparer.Ordinal)) + ")");
+                    },
+                };
                 var options = new PublishOptions(result.GetValue(dateTag), result.GetValue(ifChanged));
                 foreach (var image in await publisher.PublishAsync(targets, options, DateTimeOffset.UtcNow, cancellation))
                 {
