@@ -46,7 +46,7 @@ public class LockCheckTests
         Assert.Equal(new[] { "busybox-static" }, Needs("base-debug").Builder);
         Assert.Equal(new[] { "jq" }, Needs("jq").Target);
         Assert.Equal(new[] { "binutils" }, Needs("jq").Builder);
-        Assert.Equal(new[] { "binutils", "gcc", "libc6-dev", "postgresql-17" }, Needs("postgres").Builder);
+        Assert.Equal(new[] { "binutils", "faketime", "gcc", "libc6-dev", "postgresql-17" }, Needs("postgres").Builder);
         Assert.Equal(new[] { "ca-certificates", "curl" }, Needs("pocket-id").Builder);
         Assert.Equal("https://github.com/pocket-id/pocket-id/releases/download/v2.14.0/checksums.txt",
             Assert.Single(GeneratedCatalog.Catalog.FindImage("pocket-id")!.Definition.Downloads!.Value).ChecksumsUrl);

@@ -32,7 +32,10 @@ public class ImageTimestampTests
     public void Every_file_a_builder_stage_makes_for_the_image_is_stamped_with_SOURCE_DATE_EPOCH()
     {
         var postgres = GeneratedCatalog.Catalog.FindImage("postgres")!;
-        Assert.Contains("ARG SOURCE_DATE_EPOCH\nRUN find /pgroot/ -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
+        Assert.Contains("ARG SOURCE_DATE_EPOCH\nRUN find /out/postgres-init -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
+        // A stage that sees the epoch from its start (initdb writes times into its cluster) declares it once, first.
+        Assert.Contains("AS initdb\nARG SOURCE_DATE_EPOCH\n", postgres.Dockerfile);
+        Assert.Contains("RUN find /pgroot/ -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
         var script = postgres.ContextFiles.Single(f => f.Path == "assemble-rootfs.sh").Content;
         Assert.Contains("find \"$out\" -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +", script);
         Assert.Contains("AS rootfs\nARG TARGETARCH\nARG SOURCE_DATE_EPOCH\n", postgres.Dockerfile);

@@ -15,11 +15,10 @@ COPY --from=parent / /parent/
 RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs 999:999
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS initdb
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-17 >/dev/null
-RUN printf postgres > /tmp/pwfile && install -d -o postgres -g postgres -m 0700 /pgroot/data && runuser -u postgres -- /usr/lib/postgresql/17/bin/initdb -D /pgroot/data --username=postgres --pwfile=/tmp/pwfile --auth-local=trust --auth-host=scram-sha-256 --locale=C --encoding=UTF8 --wal-segsize=1 && rm /tmp/pwfile
-RUN redo=$(/usr/lib/postgresql/17/bin/pg_controldata /pgroot/data | sed -n "s/^Latest checkpoint's REDO WAL file: *//p") && test -n "$redo" && ls /pgroot/data/pg_wal | grep -E '^[0-9A-F]{24}$' | awk -v redo="$redo" '$0 > redo { print "/pgroot/data/pg_wal/" $0 }' | xargs -r rm -f
-RUN printf "listen_addresses = '*'\nunix_socket_directories = ''\n" >> /pgroot/data/postgresql.conf && printf 'host all all all scram-sha-256\n' >> /pgroot/data/pg_hba.conf
 ARG SOURCE_DATE_EPOCH
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-17 faketime >/dev/null
+COPY postgres-initdb.sh /src/postgres-initdb.sh
+RUN sh /src/postgres-initdb.sh /pgroot/data
 RUN find /pgroot/ -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS init
