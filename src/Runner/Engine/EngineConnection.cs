@@ -85,7 +85,10 @@ internal sealed class EngineConnection : IDisposable
         {
             var image = await Client.Images.InspectImageAsync(name, cancellation).ConfigureAwait(false);
             return new ImageFacts(image.ID, image.Size, image.Config?.Labels is { } labels ? new Dictionary<string, string>(labels) : new Dictionary<string, string>(),
-                image.RepoTags?.ToList() ?? new List<string>());
+                image.RepoTags?.ToList() ?? new List<string>())
+            {
+                HasOnBuild = image.Config?.OnBuild is { Count: > 0 },
+            };
         }
         catch (DockerImageNotFoundException)
         {

@@ -12,7 +12,11 @@ using Docker.DotNet;
 namespace Distroless.Dsl.Runner.Engine;
 
 /// <summary>What the runner reads of an image: its ID, size, labels and tags.</summary>
-internal sealed record ImageFacts(string Id, long Size, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> RepoTags);
+internal sealed record ImageFacts(string Id, long Size, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> RepoTags)
+{
+    /// <summary>Whether the image carries ONBUILD triggers, which run in (and read for) every build FROM it.</summary>
+    public bool HasOnBuild { get; init; }
+}
 
 /// <summary>The small engine calls every build makes (version, image inspect, tag), over the framework's own HTTP
 /// client. Docker.DotNet's first call costs about 0.15 s of start-up (its HTTP stack and serializers are compiled on
@@ -85,7 +89,12 @@ internal sealed class EngineQueries : IDisposable
         var tags = root.TryGetProperty("RepoTags", out var repoTags) && repoTags.ValueKind == JsonValueKind.Array
             ? repoTags.EnumerateArray().Select(t => t.GetString() ?? "").ToList()
             : new List<string>();
-        return new ImageFacts(root.GetProperty("Id").GetString() ?? "", root.TryGetProperty("Size", out var size) ? size.GetInt64() : 0, labels, tags);
+        var onBuild = config.ValueKind == JsonValueKind.Object && config.TryGetProperty("OnBuild", out var triggers)
+                      && triggers.ValueKind == JsonValueKind.Array && triggers.GetArrayLength() > 0;
+        return new ImageFacts(root.GetProperty("Id").GetString() ?? "", root.TryGetProperty("Size", out var size) ? size.GetInt64() : 0, labels, tags)
+        {
+            HasOnBuild = onBuild,
+        };
     }
 
     /// <summary>Names <paramref name="source"/> <paramref name="repository"/>:<paramref name="tag"/> (POST /images/{name}/tag).</summary>

@@ -7,7 +7,8 @@ namespace Distroless.Dsl.Runner.Reproducibility;
 
 /// <summary>The images a Dockerfile reads from outside itself: every <c>FROM</c> and <c>--from</c> that names no earlier
 /// stage, with the global <c>ARG</c>s and the build arguments substituted as the builder does. Null when that cannot
-/// be known for sure (a parser directive, a variable form or an undeclared variable this reader does not expand), so a
+/// be known for sure (a parser directive, a variable form or an undeclared variable this reader does not expand, or an
+/// <c>ADD</c> of a URL, which is an input from outside the context), so a
 /// caller that needs every input falls back to an ordinary build.</summary>
 internal static class DockerfileImages
 {
@@ -29,6 +30,12 @@ internal static class DockerfileImages
         {
             var words = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             var instruction = words[0].ToUpperInvariant();
+            if (instruction == "ADD" && words.Skip(1).Any(w => w.Contains("://", StringComparison.Ordinal) || w.StartsWith("git@", StringComparison.Ordinal)))
+            {
+                // A remote source is an input the builder fetches (and compares) on every build.
+                return null;
+            }
+
             if (instruction == "ARG" && stageCount == 0)
             {
                 foreach (var declaration in words.Skip(1))

@@ -42,7 +42,8 @@ internal sealed class UnchangedBuild
         Add(Describe(parameters));
         foreach (var image in images)
         {
-            if (await engine.InspectImageAsync(image, cancellation).ConfigureAwait(false) is not { } inspected)
+            // A missing image, or one with ONBUILD triggers (which may read more images), leaves the build to the builder.
+            if (await engine.InspectImageAsync(image, cancellation).ConfigureAwait(false) is not { HasOnBuild: false } inspected)
             {
                 return null;
             }

@@ -40,6 +40,7 @@ public class DockerfileImagesTests
     [InlineData("ARG NO_DEFAULT\nFROM x/${NO_DEFAULT}\n")]
     [InlineData("ARG V=1\nFROM x:${V:-2}\n")]
     [InlineData("FROM scratch\nCOPY --from=${SOURCE} /a /a\n")]
+    [InlineData("FROM scratch\nADD https://example.org/file.tar /f\n")]
     public void What_it_cannot_expand_for_sure_gives_no_answer(string dockerfile)
     {
         Assert.Null(DockerfileImages.Of(dockerfile, new Dictionary<string, string>()));
