@@ -29,13 +29,18 @@ public sealed class CatalogGenerator : IIncrementalGenerator
     public const string IndexStep = "Index";
     public const string CollisionsStep = "Collisions";
 
+    // Definitions evaluated in an earlier run, reused while neither their file nor any declaration they can see changed.
+    private readonly DefinitionMemo _imageMemo = new(isStack: false);
+    private readonly DefinitionMemo _stackMemo = new(isStack: true);
+
+    /// <summary>How many definitions this generator has evaluated (not reused from an earlier run), for tests.</summary>
+    internal long DefinitionsEvaluated => _imageMemo.Evaluated + _stackMemo.Evaluated;
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var images = context.SyntaxProvider.ForAttributeWithMetadataName(
-                "Distroless.Dsl.ImageAttribute", IsMember, (ctx, ct) => DefinitionParser.Parse(ctx, isStack: false, ct))
+        var images = context.SyntaxProvider.ForAttributeWithMetadataName("Distroless.Dsl.ImageAttribute", IsMember, _imageMemo.Parse)
             .WithTrackingName(ImagesStep);
-        var stacks = context.SyntaxProvider.ForAttributeWithMetadataName(
-                "Distroless.Dsl.StackAttribute", IsMember, (ctx, ct) => DefinitionParser.Parse(ctx, isStack: true, ct))
+        var stacks = context.SyntaxProvider.ForAttributeWithMetadataName("Distroless.Dsl.StackAttribute", IsMember, _stackMemo.Parse)
             .WithTrackingName(StacksStep);
 
         // The project's build-context source files (AdditionalFiles carrying a context path), for images whose stages copy them.
@@ -46,8 +51,8 @@ public sealed class CatalogGenerator : IIncrementalGenerator
             .Select(static (files, _) => files.Select(f => f!).OrderBy(f => f.Path, System.StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(ContextFilesStep);
 
-        // Rendering is a step of its own: the transform above runs again for every definition whenever the compilation
-        // changes, while this step runs only for definitions whose evaluated value changed.
+        // Rendering is a step of its own: the transform above is called again for every definition whenever the compilation
+        // changes (the memo answers most calls), while this step runs only for definitions whose evaluated value changed.
         var renderedImages = images.Select(static (image, _) => RenderedImage.Render(image)).WithTrackingName(RenderedImagesStep);
 
         // Definitions whose generated names collide: usually none, so this stays equal and keeps every output cached.

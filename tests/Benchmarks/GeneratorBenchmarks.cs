@@ -69,5 +69,17 @@ public class GeneratorBenchmarks
         + "  [Image(\"tool-" + i + "\", Version = \"2.0." + i + "\")] public static ToolImage Tool" + i + " => Tool.On(" + (i % 10 == 0 ? "Defs0.Base0" : "Base" + i) + ")"
         + ".FromDebian(\"curl\").Binary(\"/usr/bin/curl\").Entrypoint(\"/usr/bin/curl\").SmokeTest(\"--version\").Port(8000).SizeBudgetMegabytes(10);\n}\n";
 
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(GeneratorBenchmarks).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] is "--steps" or "--edits")
+        {
+            StepTimes.Print(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50, track: args[0] == "--steps");
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(GeneratorBenchmarks).Assembly).Run(args);
+    }
+
+    /// <summary>The inputs, for <see cref="StepTimes"/>: the compilation and its two edited versions.</summary>
+    internal (CSharpCompilation Original, CSharpCompilation EditedA, CSharpCompilation EditedB) Inputs() => (_compilation, _editedA, _editedB);
 }

@@ -110,18 +110,8 @@ internal sealed class BuilderImageBootstrap
         _output.WriteLine("Made builder image " + image + " in " + clock.Elapsed.TotalSeconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture) + " s");
     }
 
-    private async Task<bool> ExistsAsync(string image, CancellationToken cancellation)
-    {
-        try
-        {
-            await _engine.Client.Images.InspectImageAsync(image, cancellation).ConfigureAwait(false);
-            return true;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return false;
-        }
-    }
+    private async Task<bool> ExistsAsync(string image, CancellationToken cancellation) =>
+        await _engine.InspectImageAsync(image, cancellation).ConfigureAwait(false) is not null;
 
     private async Task RunMmdebstrapAsync(string tar, string image, string pullFailure, CancellationToken cancellation)
     {

@@ -122,7 +122,7 @@ internal sealed class BuildPlan
                 {
                     try
                     {
-                        await TagOwnership.TagAsync(engine, outcome.Tag, builder.Naming.HostTags(image), cancellation).ConfigureAwait(false);
+                        await TagOwnership.TagAsync(engine, outcome.Tag, builder.Naming.HostTags(image), cancellation, outcome.ImageId).ConfigureAwait(false);
                     }
                     catch (RunnerException e)
                     {
@@ -132,7 +132,8 @@ internal sealed class BuildPlan
                     }
                 }
 
-                var inspected = await engine.Client.Images.InspectImageAsync(outcome.Tag, cancellation).ConfigureAwait(false);
+                var inspected = await engine.InspectImageAsync(outcome.Tag, cancellation).ConfigureAwait(false)
+                                ?? throw new RunnerException(outcome.Tag + " was built but the engine no longer holds it");
                 results.Add(new BuildResult(image.Name, platform, "built", clock.Elapsed, inspected.Size, outcome, ""));
                 progress.End(image.Name, platform, "built " + outcome.Tag + " (" + outcome.Builder + ", " + inspected.Size + " bytes, " + clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s)");
                 return true;

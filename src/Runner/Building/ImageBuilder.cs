@@ -114,6 +114,13 @@ internal sealed class ImageBuilder
         };
 
         using var context = createContext();
+        var unchanged = await UnchangedBuild.OfAsync(_engine, parameters, context, cancellation).ConfigureAwait(false);
+        if (unchanged is not null && await unchanged.ExistingImageAsync(_engine, tag, cancellation).ConfigureAwait(false) is { } existing)
+        {
+            _progress.Step(name, platform, "inputs unchanged since " + existing.Replace("sha256:", "", StringComparison.Ordinal)[..12] + " was built from them: no solve needed");
+            return new BuildOutcome(true, tag, existing, builder, "", Array.Empty<string>(), "");
+        }
+
         var state = new StreamState();
         try
         {
@@ -153,6 +160,11 @@ internal sealed class ImageBuilder
         catch (RunnerException e)
         {
             return Failed(tag, builder, "", Array.Empty<string>(), e.Message);
+        }
+
+        if (unchanged is not null)
+        {
+            await unchanged.RememberAsync(id, cancellation).ConfigureAwait(false);
         }
 
         return new BuildOutcome(true, tag, id, builder, "", Array.Empty<string>(), "");

@@ -4,7 +4,6 @@ using System.Threading.Tasks;
 using Distroless.Dsl.Rules;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
-using Docker.DotNet;
 
 namespace Distroless.Dsl.Runner.Building;
 
@@ -14,40 +13,41 @@ namespace Distroless.Dsl.Runner.Building;
 internal static class TagOwnership
 {
     /// <summary>Why <paramref name="tag"/> must not be moved, or null when it may.</summary>
-    public static async Task<string?> ForeignImageAsync(EngineConnection engine, string tag, CancellationToken cancellation)
-    {
-        try
-        {
-            var image = await engine.Client.Images.InspectImageAsync(tag, cancellation).ConfigureAwait(false);
-            return image.Config?.Labels is { } labels && labels.ContainsKey(ImageNames.OwnerLabel)
-                ? null
-                : "refusing to overwrite " + tag + ": the engine holds an image of that name that Distroless.Dsl did not make; choose another --namespace or --registry";
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return null;
-        }
-    }
+    public static async Task<string?> ForeignImageAsync(EngineConnection engine, string tag, CancellationToken cancellation) =>
+        (await CurrentAsync(engine, tag, cancellation).ConfigureAwait(false)).Foreign;
 
     /// <summary>Tags <paramref name="source"/> as each of <paramref name="tags"/>, refusing (before moving any) when one
-    /// of them names an image this project did not make.</summary>
-    public static async Task TagAsync(EngineConnection engine, string source, IEnumerable<string> tags, CancellationToken cancellation)
+    /// of them names an image this project did not make. With <paramref name="sourceId"/> (the source's image ID) a tag
+    /// that already names that image is left as it is: an unchanged rebuild moves nothing.</summary>
+    public static async Task TagAsync(EngineConnection engine, string source, IEnumerable<string> tags, CancellationToken cancellation, string? sourceId = null)
     {
-        var all = new List<string>(tags);
-        foreach (var tag in all)
+        var moves = new List<string>();
+        foreach (var tag in tags)
         {
-            if (await ForeignImageAsync(engine, tag, cancellation).ConfigureAwait(false) is { } foreign)
+            var (id, foreign) = await CurrentAsync(engine, tag, cancellation).ConfigureAwait(false);
+            if (foreign is not null)
             {
                 throw new RunnerException(foreign);
             }
+
+            if (sourceId is null || id != sourceId)
+            {
+                moves.Add(tag);
+            }
         }
 
-        foreach (var tag in all)
+        foreach (var tag in moves)
         {
-            var colon = tag.LastIndexOf(':');
-            await engine.Client.Images.TagImageAsync(source,
-                new Docker.DotNet.Models.ImageTagParameters { RepositoryName = tag.Substring(0, colon), Tag = tag.Substring(colon + 1) },
-                cancellation).ConfigureAwait(false);
+            await engine.TagImageAsync(source, tag, cancellation).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The image ID <paramref name="tag"/> names now (null: none), and why it must not be moved (null: it may).</summary>
+    private static async Task<(string? Id, string? Foreign)> CurrentAsync(EngineConnection engine, string tag, CancellationToken cancellation)
+    {
+        var image = await engine.InspectImageAsync(tag, cancellation).ConfigureAwait(false);
+        return image is null || image.Labels.ContainsKey(ImageNames.OwnerLabel)
+            ? (image?.Id, null)
+            : (image.Id, "refusing to overwrite " + tag + ": the engine holds an image of that name that Distroless.Dsl did not make; choose another --namespace or --registry");
     }
 }

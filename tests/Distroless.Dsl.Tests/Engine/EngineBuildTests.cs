@@ -38,8 +38,9 @@ public class EngineBuildTests
 
         var (again, warm, _) = Run(GeneratedCatalog.Catalog, "build", "jq");
         Assert.Equal(0, again);
-        Assert.Matches(@"\[jq linux/arm64\] \[rootfs 4/4\] RUN .* \(cached\)", warm);
-        Assert.DoesNotMatch(@"\[jq linux/arm64\] \[rootfs 4/4\] RUN [^\n]*[^)]\n", warm);
+        // Nothing changed, so no image needs even a BuildKit solve (every input is what its tag's image was built from).
+        Assert.Matches(@"\[jq linux/arm64\] inputs unchanged since [0-9a-f]{12} was built from them", warm);
+        Assert.DoesNotMatch(@"\[jq linux/arm64\] \[rootfs 4/4\] RUN ", warm);
     }
 
     [Fact]

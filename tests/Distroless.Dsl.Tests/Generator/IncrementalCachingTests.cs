@@ -87,6 +87,65 @@ public class IncrementalCachingTests
         Assert.Contains("user: \\\"1001:", run.GeneratedSources.Single(s => s.HintName == "GeneratedCatalog.Sample.Stacks.S.g.cs").SourceText.ToString());
     }
 
+    [Fact]
+    public void An_edit_inside_one_definition_evaluates_only_that_files_definitions_again()
+    {
+        var generator = new CatalogGenerator();
+        var compilation = GeneratorHarness.Compile(BasesFile, ToolsFile("UTC"), StacksFile);
+        var driver = GeneratorHarness.CreateDriver(generator).RunGenerators(compilation);
+        Assert.Equal(4, generator.DefinitionsEvaluated);
+
+        var toolsTree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class Tools"));
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(toolsTree,
+            CSharpSyntaxTree.ParseText(ToolsFile("Europe/Berlin"), GeneratorHarness.ParseOptions, path: toolsTree.FilePath)));
+
+        // jq was evaluated again; base, glibc and the stack were reused (their files and every declaration they see are
+        // unchanged), and came out Unchanged as the step tracking shows.
+        Assert.Equal(5, generator.DefinitionsEvaluated);
+        var run = driver.GetRunResult().Results.Single();
+        Assert.Equal(new[] { "jq" }, Outputs(run, CatalogGenerator.ImagesStep)
+            .Where(o => o.Reason == IncrementalStepRunReason.Modified).Select(o => ((ParsedDefinition)o.Value).Name));
+        Assert.Contains("Europe/Berlin", run.GeneratedSources.Single(s => s.HintName == "GeneratedCatalog.Sample.Tools.Jq.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void A_constant_changed_in_another_file_evaluates_every_definition_again()
+    {
+        const string Constants = GeneratorHarness.Usings + "public static class Zones { public const string Tz = \"UTC\"; }";
+        var tools = ToolsFile("UTC").Replace("\"TZ\", \"UTC\"", "\"TZ\", Zones.Tz");
+        var generator = new CatalogGenerator();
+        var compilation = GeneratorHarness.Compile(BasesFile, tools, StacksFile, Constants);
+        var driver = GeneratorHarness.CreateDriver(generator).RunGenerators(compilation);
+        Assert.Empty(driver.GetRunResult().Diagnostics);
+        var evaluated = generator.DefinitionsEvaluated;
+
+        // Only the constants file changes: jq's file is the same tree, but what it binds to is not.
+        var constantsTree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class Zones"));
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(constantsTree,
+            CSharpSyntaxTree.ParseText(Constants.Replace("UTC", "Asia/Tokyo"), GeneratorHarness.ParseOptions, path: constantsTree.FilePath)));
+
+        Assert.Equal(evaluated + 4, generator.DefinitionsEvaluated);
+        var run = driver.GetRunResult().Results.Single();
+        Assert.Contains("Asia/Tokyo", run.GeneratedSources.Single(s => s.HintName == "GeneratedCatalog.Sample.Tools.Jq.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void Renaming_an_image_re_evaluates_the_definitions_in_other_files_that_build_on_it()
+    {
+        var generator = new CatalogGenerator();
+        var compilation = GeneratorHarness.Compile(BasesFile, ToolsFile("UTC"), StacksFile);
+        var driver = GeneratorHarness.CreateDriver(generator).RunGenerators(compilation);
+        var basesTree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class Bases"));
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(basesTree, CSharpSyntaxTree.ParseText(
+            BasesFile.Replace("[Image(\"glibc\")]", "[Image(\"glibc2\")]"), GeneratorHarness.ParseOptions, path: basesTree.FilePath)));
+
+        var run = driver.GetRunResult().Results.Single();
+        var jq = Outputs(run, CatalogGenerator.ImagesStep).Single(o => ((ParsedDefinition)o.Value).Name == "jq");
+        Assert.Equal(IncrementalStepRunReason.Modified, jq.Reason);
+        Assert.Equal(new[] { "glibc2" }, ((ParsedDefinition)jq.Value).References.Select(r => r.Name));
+        Assert.Contains("glibc2:", run.GeneratedSources.Single(s => s.HintName == "GeneratedCatalog.Sample.Tools.Jq.g.cs").SourceText.ToString());
+    }
+
     private static System.Collections.Generic.List<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult run, string step) =>
         run.TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
 

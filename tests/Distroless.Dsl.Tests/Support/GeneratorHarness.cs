@@ -31,9 +31,9 @@ public static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver() =>
+    public static GeneratorDriver CreateDriver(CatalogGenerator? generator = null) =>
         CSharpGeneratorDriver.Create(
-            new[] { new CatalogGenerator().AsSourceGenerator() },
+            new[] { (generator ?? new CatalogGenerator()).AsSourceGenerator() },
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
