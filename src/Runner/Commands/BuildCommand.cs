@@ -9,6 +9,7 @@ using Distroless.Dsl.Runner.Bootstrap;
 using Distroless.Dsl.Runner.Building;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Locking;
 
 namespace Distroless.Dsl.Runner.Commands;
 
@@ -38,11 +39,12 @@ internal static class BuildCommand
             using var engine = await EngineConnection.ConnectAsync(cancellation);
             output.WriteLine("Engine " + engine.Version + " at " + engine.Endpoint.Uri + " (" + engine.HostPlatform + "); building " + string.Join(", ", images.Select(i => i.Name)));
             await new BuilderImageBootstrap(engine, output).EnsureAsync(imageNames, cancellation);
+            var packages = await LockedInputs.PrepareAsync(engine, images, wanted, output, cancellation);
 
             IReadOnlyList<BuildResult> results;
             using (var progress = BuildProgress.For(output))
             {
-                results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress, imageNames), progress, images,
+                results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress, imageNames, packages), progress, images,
                     wanted, result.GetValue(noCache), result.GetValue(parallel), cancellation);
             }
 
