@@ -16,7 +16,7 @@ namespace Distroless.Dsl.Runner.Locking;
 
 /// <summary>The host's cache of locked .deb files, stored by SHA-256 (<c>DIR/sha256/HEX.deb</c>). A package is downloaded
 /// once, by apt in a builder container (which knows the archive), checked against the lock's hash, and only then stored.
-/// Builds take their packages from here (<see cref="Materialize"/>), so a second fetch downloads nothing.</summary>
+/// Builds take their packages from here (<see cref="LockedInputs"/>), so a second fetch downloads nothing.</summary>
 internal sealed class PackageCache
 {
     private static readonly Regex VersionNotFound = new("Version '([^']+)' for '([^']+)' was not found", RegexOptions.CultureInvariant);
