@@ -30,6 +30,12 @@ internal static class FetchCommand
         {
             var images = result.GetValue(names) is { Length: > 0 } given ? given.Select(lookup.Image).ToList() : lookup.Catalog.Images.ToList();
             var only = PlatformSelection.Parse(result.GetValue(platforms));
+            var intoDirectory = result.GetValue(into);
+            if (intoDirectory is not null && (images.Count != 1 || only.Wanted is not { Count: 1 }))
+            {
+                throw new RunnerException("--into takes the packages of one image for one platform: fetch NAME --platform linux/ARCH --into DIR");
+            }
+
             var path = result.GetValue(lockPath) ?? LockPaths.DefaultLock();
             var lockFile = LockPaths.Read(path);
             var gaps = LockCheck.Gaps(images, lockFile);
@@ -44,12 +50,6 @@ internal static class FetchCommand
                 .SelectMany(i => only.Of(i).Select(p => lockFile.For(i.Name, ImageNaming.Architecture(p), engine.HostArchitecture)))
                 .SelectMany(p => p).ToList();
             var arches = wanted.Where(p => p.Role == PackageRole.Target).Select(p => p.Arch).Distinct().OrderBy(a => a, StringComparer.Ordinal);
-            var intoDirectory = result.GetValue(into);
-            if (intoDirectory is not null && (images.Count != 1 || only.Wanted is not { Count: 1 }))
-            {
-                throw new RunnerException("--into takes the packages of one image for one platform: fetch NAME --platform linux/ARCH --into DIR");
-            }
-
             var store = new PackageCache(result.GetValue(cache) ?? LockPaths.DefaultCache());
             var report = await store.FetchAsync(engine, wanted, output, cancellation);
             output.WriteLine("fetch: " + report.Packages + " packages for " + string.Join(",", arches) + " (builder packages for " + engine.HostArchitecture + "): downloaded " + report.Downloaded

@@ -8,7 +8,8 @@ namespace Distroless.Dsl.Runner.Locking;
 /// platform and role (their dependencies are apt's business at lock time), and every download for every platform.</summary>
 internal static class LockCheck
 {
-    public sealed record Gap(string Image, string What)
+    /// <param name="Ships">Whether the missing entry is a package that ships (what every rootfs stage unpacks from the lock).</param>
+    public sealed record Gap(string Image, string What, bool Ships = false)
     {
         public override string ToString() => Image + " needs " + What;
     }
@@ -24,7 +25,7 @@ internal static class LockCheck
             foreach (var arch in needs.TargetArchitectures)
             {
                 gaps.AddRange(needs.Target.Where(p => !packages.Contains((entry.Name, arch, "target", p)))
-                    .Select(p => new Gap(entry.Name, "the package " + p + " for " + arch)));
+                    .Select(p => new Gap(entry.Name, "the package " + p + " for " + arch, Ships: true)));
                 gaps.AddRange((entry.Definition.Downloads ?? default).Select(d => d.Url(arch)).Where(u => !downloads.Contains((entry.Name, arch, u)))
                     .Select(u => new Gap(entry.Name, "the download " + u)));
             }

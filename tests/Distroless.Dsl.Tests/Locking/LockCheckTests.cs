@@ -117,6 +117,19 @@ public class LockCheckTests
         }
     }
 
+    [Theory]
+    [InlineData("jq", "base", "--platform", "linux/amd64")]
+    [InlineData("jq", "--platform", "linux/amd64", "linux/arm64")]
+    [InlineData("jq")]
+    public void Fetch_into_a_folder_takes_one_image_and_one_platform(params string[] args)
+    {
+        var (exit, output, error) = Run(GeneratedCatalog.Catalog, new[] { "fetch" }.Concat(args).Concat(new[] { "--into", Path.GetTempPath() }).ToArray());
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal("error: --into takes the packages of one image for one platform: fetch NAME --platform linux/ARCH --into DIR\n", error);
+    }
+
     [Fact]
     public void A_damaged_lock_fails_the_check_naming_the_line()
     {
