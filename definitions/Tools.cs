@@ -158,10 +158,10 @@ public static class Tools
         .Stage(BuildStage.OnDebian("init")
             .WithTargetArch()
             .Install("gcc", "libc6-dev")
+            .InstallWhenCross("gcc-{triplet}", "libc6-dev-{arch}-cross")
             .FromContext("postgres-init.c", "/src/postgres-init.c")
             .Run("case \"$TARGETARCH\" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarch64-linux-gnu ;; *) exit 1 ;; esac"
-                 + " && if [ \"$(dpkg --print-architecture)\" = \"$TARGETARCH\" ]; then cc=gcc; else cc=$triplet-gcc"
-                 + " && apt-get install -y -qq --no-install-recommends gcc-$(echo $triplet | tr _ -) libc6-dev-$TARGETARCH-cross >/dev/null; fi"
+                 + " && if [ \"$(dpkg --print-architecture)\" = \"$TARGETARCH\" ]; then cc=gcc; else cc=$triplet-gcc; fi"
                  + " && mkdir -p /out && $cc -static -Os -s -Wall -Werror -o /out/postgres-init /src/postgres-init.c"))
         // The directory's contents are copied, so data/ keeps the 0700 mode the server insists on. A new named volume
         // mounted on data/ receives this cluster with its owner and mode (the engine copies image content into it).

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Rules;
 
 namespace Distroless.Dsl;
@@ -41,7 +42,7 @@ public sealed class BuildStage : IEquatable<BuildStage>
     /// architecture, such as cross-compiling a program with the target's gcc.</summary>
     public BuildStage WithTargetArch() => new(Spec with { SeesTargetArch = true });
 
-    /// <summary>Declares SOURCE_DATE_EPOCH in the stage before its commands: for commands that write the time into
+    /// <summary>Declares SOURCE_DATE_EPOCH in the stage after its packages and before its commands: for commands that write the time into
     /// what they make, so that it is the image's one epoch rather than the build's clock (the stage then reruns
     /// whenever the epoch moves).</summary>
     public BuildStage WithSourceDateEpoch() => new(Spec with { SeesSourceDateEpoch = true });
@@ -63,6 +64,20 @@ public sealed class BuildStage : IEquatable<BuildStage>
             Packages = WithPackage(Spec.Packages, DpkgDev),
             TargetPackages = Spec.TargetPackages.AddRange(packages ?? Array.Empty<string>()),
         });
+    }
+
+    /// <summary>Installs packages for the build platform only when it builds for another architecture, e.g. a cross
+    /// compiler: <c>InstallWhenCross("gcc-{triplet}", "libc6-dev-{arch}-cross")</c>, where <c>{arch}</c> is the target
+    /// architecture and <c>{triplet}</c> its GNU triplet as Debian names packages (aarch64-linux-gnu). Implies
+    /// <see cref="WithTargetArch"/>. The lock holds them for every pair of build and target architecture that differ.</summary>
+    public BuildStage InstallWhenCross(params string[] packages)
+    {
+        foreach (var package in packages ?? Array.Empty<string>())
+        {
+            DebianName(StageCommands.ExpandCross(package, "arm64", "aarch64-linux-gnu"), nameof(packages));
+        }
+
+        return new(Spec with { SeesTargetArch = true, CrossPackages = Spec.CrossPackages.AddRange(packages ?? Array.Empty<string>()) });
     }
 
     /// <summary>Fetches Debian source package <paramref name="package"/> at exactly <paramref name="version"/> from the

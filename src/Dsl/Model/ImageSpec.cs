@@ -113,6 +113,11 @@ public sealed record BuildStageSpec(string Name, string FromImage, EquatableArra
     /// compiler for it: what a stage links against when it builds a program for the target.</summary>
     public EquatableArray<string> TargetPackages { get; init; } = EquatableArray<string>.Empty;
 
+    /// <summary>Packages installed only when the target architecture is not the build platform's, e.g. a cross compiler:
+    /// <c>{arch}</c> in a name stands for the target architecture, <c>{triplet}</c> for its GNU triplet in package-name
+    /// form (x86-64-linux-gnu, aarch64-linux-gnu).</summary>
+    public EquatableArray<string> CrossPackages { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>Debian source packages fetched and unpacked in the stage (after its context copies, before its commands).</summary>
     public EquatableArray<DebianSourceSpec> Sources { get; init; } = EquatableArray<DebianSourceSpec>.Empty;
 }

@@ -7,5 +7,17 @@ public sealed record PackageNeeds(EquatableArray<string> Target, EquatableArray<
 {
     public static PackageNeeds None => new(EquatableArray<string>.Empty, EquatableArray<string>.Empty);
 
+    /// <summary>Builder packages that depend on the target architecture, installed on the build platform for each target:
+    /// <c>NAME:{arch}</c> is NAME for the target architecture (a library to link against), any other name is for the
+    /// build platform with <c>{arch}</c> and <c>{triplet}</c> standing for the target's (a cross compiler). Sorted.</summary>
+    public EquatableArray<string> BuilderForTarget { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Like <see cref="BuilderForTarget"/>, but needed only when the target architecture is not the build platform's. Sorted.</summary>
+    public EquatableArray<string> BuilderWhenCross { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The builder stages that still install or download from the network (apt's archive or a release URL); the
+    /// runner builds an image offline (network mode none) only when this is empty. Sorted.</summary>
+    public EquatableArray<string> NetworkStages { get; init; } = EquatableArray<string>.Empty;
+
     public bool IsEmpty => Target.IsEmpty && Builder.IsEmpty;
 }

@@ -48,6 +48,9 @@ public static class DockerfileEmitter
             ["builder_image"] = BuildStage.DebianBuilderImage,
             ["rootfs_list"] = RootfsManifest.FileName,
             ["assemble_script"] = AssembleRootfsScript.FileName,
+            ["install_script"] = InstallDebsScript.FileName,
+            ["stage_debs"] = StageCommands.DebsInStage,
+            ["stage_from_debs"] = TemplateRenderer.Function(new System.Func<BuildStageSpec, bool>(StageCommands.FromDebs)),
             ["has_etc_files"] = RootfsManifest.EtcFiles(identity, spec).Count > 0,
             ["owned_directories"] = needsRootfs ? RootfsManifest.OwnedDirectories(spec) : new List<string>(),
             ["owner"] = owner,
@@ -62,6 +65,11 @@ public static class DockerfileEmitter
         });
 
         var files = new List<GeneratedFile>();
+        if (needsRootfs || spec.Stages.Any(StageCommands.FromDebs))
+        {
+            files.Add(new GeneratedFile(InstallDebsScript.FileName, InstallDebsScript.Text));
+        }
+
         if (needsRootfs)
         {
             files.Add(new GeneratedFile(AssembleRootfsScript.FileName, AssembleRootfsScript.Text));

@@ -18,6 +18,9 @@ public static class ImagePackages
     /// <summary>busybox's applet list is read by running the build platform's own busybox.</summary>
     public const string BusyboxTools = "busybox-static";
 
+    /// <summary>The Dockerfile's stage that fetches release files.</summary>
+    public const string DownloadStage = "download";
+
     public static PackageNeeds Of(ImageSpec spec)
     {
         var target = new List<string>();
@@ -61,12 +64,36 @@ public static class ImagePackages
             builder.AddRange(DownloadTools);
         }
 
+        var network = new List<string>();
+        if (!spec.Downloads.IsEmpty)
+        {
+            network.Add(DownloadStage);
+        }
+
+        var forTarget = new List<string>();
+        var whenCross = new List<string>();
         foreach (var stage in spec.Stages)
         {
             builder.AddRange(stage.Packages);
+            if (!stage.TargetPackages.IsEmpty)
+            {
+                forTarget.Add(StageCommands.CrossCompiler);
+                forTarget.AddRange(stage.TargetPackages.Select(p => p + StageCommands.ForTargetSuffix));
+            }
+
+            whenCross.AddRange(stage.CrossPackages);
+            if (!StageCommands.FromDebs(stage) && StageCommands.Installs(stage))
+            {
+                network.Add(stage.Name);
+            }
         }
 
-        return new PackageNeeds(Sorted(target), Sorted(builder));
+        return new PackageNeeds(Sorted(target), Sorted(builder))
+        {
+            BuilderForTarget = Sorted(forTarget),
+            BuilderWhenCross = Sorted(whenCross),
+            NetworkStages = Sorted(network),
+        };
     }
 
     private static EquatableArray<string> Sorted(IEnumerable<string> names) =>

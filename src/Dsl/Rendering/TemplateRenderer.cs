@@ -19,12 +19,13 @@ public static class TemplateRenderer
 {
     public const string Dockerfile = "Dockerfile.sbn";
     public const string AssembleRootfs = "assemble-rootfs.sh.sbn";
+    public const string InstallDebs = "install-debs.sh.sbn";
     public const string Compose = "compose.yaml.sbn";
     public const string EnvFile = "env.sbn";
     public const string SecretsReadme = "secrets-README.md.sbn";
 
     /// <summary>Every template, for tests that check each one parses.</summary>
-    public static IReadOnlyList<string> All { get; } = new[] { Dockerfile, AssembleRootfs, Compose, EnvFile, SecretsReadme };
+    public static IReadOnlyList<string> All { get; } = new[] { Dockerfile, AssembleRootfs, InstallDebs, Compose, EnvFile, SecretsReadme };
 
     private const string ResourcePrefix = "Distroless.Dsl.Rendering.Templates.";
 

@@ -45,7 +45,8 @@ internal static class CSharpLiterals
 
     public static string Packages(PackageNeeds? needs) => needs is null
         ? "null"
-        : "new " + Model + "PackageNeeds(" + Strings(needs.Target) + ", " + Strings(needs.Builder) + ")";
+        : "new " + Model + "PackageNeeds(" + Strings(needs.Target) + ", " + Strings(needs.Builder) + ") { BuilderForTarget = " + Strings(needs.BuilderForTarget)
+          + ", BuilderWhenCross = " + Strings(needs.BuilderWhenCross) + ", NetworkStages = " + Strings(needs.NetworkStages) + " }";
 
     public static string Download(DownloadSpec d) =>
         "new " + Model + "DownloadSpec(" + String(d.UrlTemplate) + ", " + String(d.Destination) + ", "

@@ -9,6 +9,7 @@ using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Runner.Bootstrap;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Locking;
 
 namespace Distroless.Dsl.Runner.Building;
 
@@ -27,8 +28,10 @@ internal static class BuildBeforeUse
     {
         await new BuilderImageBootstrap(engine, output).EnsureAsync(naming, cancellation).ConfigureAwait(false);
         var plan = new BuildPlan(catalog);
+        var images = plan.Resolve(names);
+        var packages = await LockedInputs.PrepareAsync(engine, images, platforms, output, cancellation).ConfigureAwait(false);
         var progress = new BuildProgress(output);
-        var results = await plan.RunAsync(engine, new ImageBuilder(engine, BuilderKind.Auto, progress, naming), progress, plan.Resolve(names),
+        var results = await plan.RunAsync(engine, new ImageBuilder(engine, BuilderKind.Auto, progress, naming, packages), progress, images,
             platforms, noCache: false, DefaultParallelism, cancellation).ConfigureAwait(false);
         var failed = results.Where(r => r.Status != "built").ToList();
         if (failed.Count == 0)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Formats.Tar;
 using System.IO;
 using System.Linq;
@@ -14,7 +15,14 @@ internal static class BuildContextArchive
 {
     private static readonly DateTimeOffset Epoch = DateTimeOffset.FromUnixTimeSeconds(0);
 
-    public static MemoryStream Create(CatalogEntry image, string? extraContextDirectory, DateTimeOffset modified)
+    private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private const UnixFileMode DirectoryMode = FileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    /// <param name="packages">The locked .deb files for this platform (context path, verified cache file), under
+    /// <c>debs/</c>; the folders are always there, so a rootfs stage's <c>COPY debs/</c> never misses them.</param>
+    public static MemoryStream Create(CatalogEntry image, string? extraContextDirectory, DateTimeOffset modified,
+        IReadOnlyList<(string ContextPath, string File)>? packages = null)
     {
         var stream = new MemoryStream();
         using (var tar = new TarWriter(stream, TarEntryFormat.Ustar, leaveOpen: true))
@@ -23,6 +31,17 @@ internal static class BuildContextArchive
             foreach (var file in image.ContextFiles)
             {
                 Add(tar, file.Path, file.Content, modified);
+            }
+
+            foreach (var folder in new[] { Locking.LockedInputs.ContextFolder }.Concat(Locking.LockedInputs.Folders.Select(f => Locking.LockedInputs.ContextFolder + "/" + f)).Select(f => f + "/"))
+            {
+                tar.WriteEntry(new UstarTarEntry(TarEntryType.Directory, folder) { Mode = DirectoryMode, ModificationTime = modified });
+            }
+
+            foreach (var (contextPath, file) in packages ?? Array.Empty<(string, string)>())
+            {
+                using var data = File.OpenRead(file);
+                tar.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, contextPath) { DataStream = data, Mode = FileMode, ModificationTime = modified });
             }
 
             if (extraContextDirectory is not null && Directory.Exists(extraContextDirectory))

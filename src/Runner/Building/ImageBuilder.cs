@@ -9,6 +9,7 @@ using Distroless.Dsl.Catalog;
 using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Locking;
 using Distroless.Dsl.Runner.Reproducibility;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -34,13 +35,21 @@ internal sealed class ImageBuilder
     private readonly BuilderKind _builder;
     private readonly BuildProgress _progress;
 
-    public ImageBuilder(EngineConnection engine, BuilderKind builder, BuildProgress progress, ImageNaming naming)
+    private readonly LockedInputs? _packages;
+
+    /// <param name="packages">The lock's fetched packages: catalog images get theirs in the context's <c>debs/</c> and,
+    /// when every stage builds from its context, no network. Null for contexts of the runner's own (e.g. test helpers).</param>
+    public ImageBuilder(EngineConnection engine, BuilderKind builder, BuildProgress progress, ImageNaming naming, LockedInputs? packages = null)
     {
         _engine = engine;
         _builder = builder;
         _progress = progress;
         Naming = naming;
+        _packages = packages;
     }
+
+    /// <summary>The engine's network mode for a build that must not reach any network.</summary>
+    public const string NoNetwork = "none";
 
     public ImageNaming Naming { get; }
 
@@ -68,11 +77,20 @@ internal sealed class ImageBuilder
             }
         }
 
-        return await BuildAsync(image.Name, platform, tag, () => BuildContextArchive.Create(image, published, SourceDateEpoch.AsDate(SourceDateEpoch.Current)), noCache, cancellation).ConfigureAwait(false);
+        if (_packages is null && LockedInputs.UsesPackages(image))
+        {
+            throw new InvalidOperationException("building a catalog image needs the lock's fetched packages (LockedInputs.PrepareAsync)");
+        }
+
+        var packages = _packages?.ContextFiles(image, platform);
+        var network = LockedInputs.BuildsOffline(image) ? NoNetwork : null;
+        return await BuildAsync(image.Name, platform, tag, () => BuildContextArchive.Create(image, published, SourceDateEpoch.AsDate(SourceDateEpoch.Current), packages), noCache, cancellation, network)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Builds any build context (a tar with a Dockerfile) for one platform; <paramref name="name"/> labels the progress lines.</summary>
-    public async Task<BuildOutcome> BuildAsync(string name, string platform, string tag, Func<MemoryStream> context, bool noCache, CancellationToken cancellation)
+    /// <param name="networkMode">The engine's network for RUN steps: <see cref="NoNetwork"/> for hermetic builds, null for its default.</param>
+    public async Task<BuildOutcome> BuildAsync(string name, string platform, string tag, Func<MemoryStream> context, bool noCache, CancellationToken cancellation, string? networkMode = null)
     {
         var useBuildKit = _builder != BuilderKind.Classic;
         if (await TagOwnership.ForeignImageAsync(_engine, tag, cancellation).ConfigureAwait(false) is { } foreign)
@@ -80,17 +98,18 @@ internal sealed class ImageBuilder
             return Failed(tag, useBuildKit ? "buildkit" : "classic", "", Array.Empty<string>(), foreign);
         }
 
-        var outcome = await RunAsync(name, context, platform, tag, useBuildKit, noCache, cancellation).ConfigureAwait(false);
+        var outcome = await RunAsync(name, context, platform, tag, useBuildKit, noCache, networkMode, cancellation).ConfigureAwait(false);
         if (_builder == BuilderKind.Auto && !outcome.Succeeded && IsBuildKitUnavailable(outcome.Error))
         {
             _progress.Line(name, platform, "BuildKit is not offered by this engine; using the classic builder");
-            outcome = await RunAsync(name, context, platform, tag, useBuildKit: false, noCache, cancellation).ConfigureAwait(false);
+            outcome = await RunAsync(name, context, platform, tag, useBuildKit: false, noCache, networkMode, cancellation).ConfigureAwait(false);
         }
 
         return outcome;
     }
 
-    private async Task<BuildOutcome> RunAsync(string name, Func<MemoryStream> createContext, string platform, string tag, bool useBuildKit, bool noCache, CancellationToken cancellation)
+    private async Task<BuildOutcome> RunAsync(
+        string name, Func<MemoryStream> createContext, string platform, string tag, bool useBuildKit, bool noCache, string? networkMode, CancellationToken cancellation)
     {
         var builder = useBuildKit ? "buildkit" : "classic";
         var parameters = new ImageBuildParameters
@@ -99,6 +118,7 @@ internal sealed class ImageBuilder
             Platform = platform,
             Version = useBuildKit ? "2" : "1",
             NoCache = noCache,
+            NetworkMode = networkMode,
             Remove = true,
             ForceRemove = true,
             BuildArgs = new Dictionary<string, string>

@@ -9,6 +9,7 @@ using Distroless.Dsl.Runner.Bootstrap;
 using Distroless.Dsl.Runner.Building;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
+using Distroless.Dsl.Runner.Locking;
 
 namespace Distroless.Dsl.Runner.Commands;
 
@@ -21,10 +22,11 @@ internal static class BuildCommand
         var platforms = new Option<string[]>("--platform") { Description = "Build only these platforms (default: each image's own).", AllowMultipleArgumentsPerToken = true };
         var builder = new Option<BuilderKind>("--builder") { Description = "BuildKit, the classic builder, or auto (BuildKit where the engine offers it).", DefaultValueFactory = _ => BuilderKind.Auto };
         var noCache = new Option<bool>("--no-cache") { Description = "Ignore the engine's build cache." };
+        var lockPath = new Option<string?>("--lock") { Description = "The lock file (default: definitions/packages.lock of this repository)." };
         var parallel = new Option<int>("--parallel") { Description = "How many image builds run at once.", DefaultValueFactory = _ => BuildBeforeUse.DefaultParallelism };
         var command = new Command("build", "Build images (and what they build on) on the Docker engine, per platform, with no emulation.")
         {
-            names, platforms, builder, noCache, parallel,
+            names, platforms, builder, noCache, parallel, lockPath,
         };
         var naming = new NamingOptions();
         naming.AddTo(command);
@@ -38,11 +40,12 @@ internal static class BuildCommand
             using var engine = await EngineConnection.ConnectAsync(cancellation);
             output.WriteLine("Engine " + engine.Version + " at " + engine.Endpoint.Uri + " (" + engine.HostPlatform + "); building " + string.Join(", ", images.Select(i => i.Name)));
             await new BuilderImageBootstrap(engine, output).EnsureAsync(imageNames, cancellation);
+            var packages = await LockedInputs.PrepareAsync(engine, images, wanted, output, cancellation, result.GetValue(lockPath));
 
             IReadOnlyList<BuildResult> results;
             using (var progress = BuildProgress.For(output))
             {
-                results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress, imageNames), progress, images,
+                results = await plan.RunAsync(engine, new ImageBuilder(engine, result.GetValue(builder), progress, imageNames, packages), progress, images,
                     wanted, result.GetValue(noCache), result.GetValue(parallel), cancellation);
             }
 

@@ -18,14 +18,24 @@ internal static class FetchCommand
         var platforms = new Option<string[]>("--platform") { Description = "Only these platforms (default: each image's own).", AllowMultipleArgumentsPerToken = true };
         var lockPath = new Option<string?>("--lock") { Description = "The lock file (default: definitions/packages.lock of this repository)." };
         var cache = new Option<string?>("--cache") { Description = "The package cache (default: $DISTROLESS_PACKAGE_CACHE, else ~/.cache/distroless-dsl/debs)." };
+        var into = new Option<string?>("--into")
+        {
+            Description = "Also copy the packages of one image and one platform into DIR/debs/, e.g. the image's folder of 'generate', for a plain docker build.",
+        };
         var command = new Command("fetch", "Download the locked .deb files of images into the host package cache, each checked against the lock's SHA-256.")
         {
-            names, platforms, lockPath, cache,
+            names, platforms, lockPath, cache, into,
         };
         command.SetAction(async (result, cancellation) =>
         {
             var images = result.GetValue(names) is { Length: > 0 } given ? given.Select(lookup.Image).ToList() : lookup.Catalog.Images.ToList();
             var only = PlatformSelection.Parse(result.GetValue(platforms));
+            var intoDirectory = result.GetValue(into);
+            if (intoDirectory is not null && (images.Count != 1 || only.Wanted is not { Count: 1 }))
+            {
+                throw new RunnerException("--into takes the packages of one image for one platform: fetch NAME --platform linux/ARCH --into DIR");
+            }
+
             var path = result.GetValue(lockPath) ?? LockPaths.DefaultLock();
             var lockFile = LockPaths.Read(path);
             var gaps = LockCheck.Gaps(images, lockFile);
@@ -45,6 +55,27 @@ internal static class FetchCommand
             output.WriteLine("fetch: " + report.Packages + " packages for " + string.Join(",", arches) + " (builder packages for " + engine.HostArchitecture + "): downloaded " + report.Downloaded
                              + " (" + (report.DownloadedBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB), " + report.Cached + " already cached, verified in "
                              + report.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s; cache " + store.Directory);
+            if (intoDirectory is not null)
+            {
+                var image = images[0];
+                var platform = only.Require(image)[0];
+                var inputs = await LockedInputs.PrepareAsync(engine, images, only, output, cancellation, path, store.Directory);
+                var folder = Path.Combine(intoDirectory, LockedInputs.ContextFolder);
+                // Only what the lock says for this platform: packages of an earlier --into (another platform) go.
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                foreach (var sub in LockedInputs.Folders)
+                {
+                    Directory.CreateDirectory(Path.Combine(folder, sub));
+                }
+
+                var copied = inputs.CopyInto(image, platform, intoDirectory);
+                output.WriteLine("fetch: " + copied.Count + " packages of " + image.Name + " for " + platform + " (builder packages for " + engine.HostArchitecture + ") in " + folder);
+            }
+
             return 0;
         });
         return command;

@@ -110,7 +110,7 @@ internal static class LockCommand
     /// <summary>How many entries the run added, moved to another version, or removed.</summary>
     private static string Changes(PackageLock before, PackageLock after)
     {
-        static string Key(LockedPackage p) => string.Join(" ", p.Image, p.Arch, p.Role, p.Name, p.PackageArch);
+        static string Key(LockedPackage p) => string.Join(" ", p.Image, p.Arch, p.RoleName, p.Name, p.PackageArch);
         var old = before.Packages.ToDictionary(Key);
         var now = after.Packages.ToDictionary(Key);
         var added = now.Keys.Count(k => !old.ContainsKey(k));

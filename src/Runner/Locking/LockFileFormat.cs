@@ -18,9 +18,10 @@ internal static class LockFileFormat
     {
         "# Distroless.Dsl package lock: every Debian package and download of every image and platform.",
         "# Written by 'lock' ('lock --update NAME' refreshes one image); do not edit by hand. One entry a line:",
-        "#   deb IMAGE ARCH target|build PACKAGE VERSION PACKAGE-ARCH ARCHIVE-PATH SHA256",
+        "#   deb IMAGE ARCH target|build|build-for-TARGET PACKAGE VERSION PACKAGE-ARCH ARCHIVE-PATH SHA256",
         "#   download IMAGE ARCH URL SHA256",
-        "# target packages ship in IMAGE for ARCH; build packages are installed in its builder stages on an ARCH build platform.",
+        "# target packages ship in IMAGE for ARCH; build packages are installed in its builder stages on an ARCH build platform,",
+        "# build-for-TARGET ones only when that platform builds for TARGET (cross compilers, the target's libraries to link).",
     };
 
     private static readonly Regex PackageName = new("^[a-z0-9][a-z0-9+.-]+$", RegexOptions.CultureInvariant);
@@ -49,16 +50,19 @@ internal static class LockFileFormat
 
     /// <summary>Every entry's line in the file's order: by image, then packages before downloads, architecture, role, name.</summary>
     private static IEnumerable<string> Sorted(PackageLock lockFile) =>
-        lockFile.Packages.Select(p => (Key: SortKey(p.Image, 0, p.Arch, p.Role == PackageRole.Target ? "0" : "1", p.Name, p.PackageArch, p.Version), Line: Line(p)))
+        lockFile.Packages.Select(p => (Key: SortKey(p.Image, 0, p.Arch, RoleOrder(p.RoleName), p.Name, p.PackageArch, p.Version), Line: Line(p)))
             .Concat(lockFile.Downloads.Select(d => (Key: SortKey(d.Image, 1, d.Arch, "", d.Url, "", ""), Line: Line(d))))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => e.Line);
+
+    /// <summary>target, then build, then build-for-ARCH by architecture.</summary>
+    private static string RoleOrder(string role) => role == "target" ? "0" : role == "build" ? "1" : "2" + role;
 
     private static string SortKey(string image, int kind, string arch, string role, string name, string packageArch, string version) =>
         string.Join("\u0001", image, kind.ToString(System.Globalization.CultureInfo.InvariantCulture), arch, role, name, packageArch, version);
 
     private static string Line(LockedPackage p) => string.Join(" ",
-        "deb", p.Image, p.Arch, p.Role == PackageRole.Target ? "target" : "build", p.Name, p.Version, p.PackageArch, p.ArchivePath, p.Sha256);
+        "deb", p.Image, p.Arch, p.RoleName, p.Name, p.Version, p.PackageArch, p.ArchivePath, p.Sha256);
 
     private static string Line(LockedDownload d) => string.Join(" ", "download", d.Image, d.Arch, d.Url, d.Sha256);
 
@@ -114,14 +118,15 @@ internal static class LockFileFormat
                 {
                     if (fields.Length != 9)
                     {
-                        throw Bad("a deb entry has 9 fields (deb IMAGE ARCH target|build PACKAGE VERSION PACKAGE-ARCH ARCHIVE-PATH SHA256), this line has " + fields.Length);
+                        throw Bad("a deb entry has 9 fields (deb IMAGE ARCH target|build|build-for-TARGET PACKAGE VERSION PACKAGE-ARCH ARCHIVE-PATH SHA256), this line has " + fields.Length);
                     }
 
                     var (image, arch, role, name, version, packageArch, path, sha) = (fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7], fields[8]);
                     CheckImageAndArch(image, arch, Bad);
-                    if (role is not ("target" or "build"))
+                    var forTarget = role.StartsWith("build-for-", StringComparison.Ordinal) ? role.Substring("build-for-".Length) : null;
+                    if (role is not ("target" or "build") && (forTarget is null || !Architectures.Contains(forTarget)))
                     {
-                        throw Bad("role '" + Shorten(role) + "' is neither target nor build");
+                        throw Bad("role '" + Shorten(role) + "' is none of target, build, " + string.Join(", ", Architectures.Select(a => "build-for-" + a)));
                     }
 
                     if (!PackageName.IsMatch(name))
@@ -134,9 +139,9 @@ internal static class LockFileFormat
                         throw Bad("'" + Shorten(version) + "' is not a Debian version");
                     }
 
-                    if (packageArch != "all" && packageArch != arch)
+                    if (packageArch != "all" && packageArch != arch && packageArch != forTarget)
                     {
-                        throw Bad("package architecture '" + Shorten(packageArch) + "' is neither all nor " + arch);
+                        throw Bad("package architecture '" + Shorten(packageArch) + "' is neither all nor " + arch + (forTarget is null || forTarget == arch ? "" : " nor " + forTarget));
                     }
 
                     var colon = version.IndexOf(':');
@@ -148,9 +153,9 @@ internal static class LockFileFormat
 
                     CheckSha(sha, Bad);
                     var parsedRole = role == "target" ? PackageRole.Target : PackageRole.Build;
-                    packages.Add(new LockedPackage(image, arch, parsedRole, name, version, packageArch, path, sha));
+                    packages.Add(new LockedPackage(image, arch, parsedRole, name, version, packageArch, path, sha, forTarget));
                     key = string.Join(" ", "deb", image, arch, role, name, packageArch);
-                    sortKey = SortKey(image, 0, arch, parsedRole == PackageRole.Target ? "0" : "1", name, packageArch, version);
+                    sortKey = SortKey(image, 0, arch, RoleOrder(role), name, packageArch, version);
                     break;
                 }
 

@@ -16,7 +16,7 @@ namespace Distroless.Dsl.Runner.Locking;
 
 /// <summary>The host's cache of locked .deb files, stored by SHA-256 (<c>DIR/sha256/HEX.deb</c>). A package is downloaded
 /// once, by apt in a builder container (which knows the archive), checked against the lock's hash, and only then stored.
-/// Builds take their packages from here (<see cref="Materialize"/>), so a second fetch downloads nothing.</summary>
+/// Builds take their packages from here (<see cref="LockedInputs"/>), so a second fetch downloads nothing.</summary>
 internal sealed class PackageCache
 {
     private static readonly Regex VersionNotFound = new("Version '([^']+)' for '([^']+)' was not found", RegexOptions.CultureInvariant);
@@ -29,23 +29,37 @@ internal sealed class PackageCache
 
     public string PathOf(string sha256) => Path.Combine(Directory, "sha256", sha256 + ".deb");
 
-    /// <summary>True when the cache holds a file with exactly this hash (a damaged file is removed, to be fetched again).</summary>
+    /// <summary>True when the cache holds a file with exactly this hash (a damaged file is removed, to be fetched again).
+    /// A file is hashed once; the length and modification time it had then are kept beside it (<c>HEX.deb.verified</c>),
+    /// and any change to either hashes it again, so an unchanged rebuild does not read every package.</summary>
     public bool Holds(string sha256)
     {
         var path = PathOf(sha256);
-        if (!File.Exists(path))
+        var file = new FileInfo(path);
+        if (!file.Exists)
         {
             return false;
         }
 
-        if (HashOf(path) == sha256)
+        var marker = path + VerifiedSuffix;
+        var stamp = file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + file.LastWriteTimeUtc.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (File.Exists(marker) && File.ReadAllText(marker) == stamp)
         {
             return true;
         }
 
+        if (HashOf(path) == sha256)
+        {
+            File.WriteAllText(marker, stamp);
+            return true;
+        }
+
         File.Delete(path);
+        File.Delete(marker);
         return false;
     }
+
+    private const string VerifiedSuffix = ".verified";
 
     /// <summary>Downloads every package of <paramref name="packages"/> the cache lacks, in one builder container, and stores
     /// each after checking its SHA-256 against the lock. A hash mismatch or a version the archive no longer serves is a

@@ -13,10 +13,15 @@ internal enum PackageRole
 }
 
 /// <summary>One Debian package of one image: for <see cref="Arch"/> (the target architecture for
-/// <see cref="PackageRole.Target"/>, the build platform's for <see cref="PackageRole.Build"/>).</summary>
+/// <see cref="PackageRole.Target"/>, the build platform's for <see cref="PackageRole.Build"/>). A builder package with
+/// <see cref="ForTarget"/> is installed only when building for that target architecture (e.g. its cross compiler, or a
+/// library of the target's to link against, whose <see cref="PackageArch"/> is then the target's).</summary>
 internal sealed record LockedPackage(
-    string Image, string Arch, PackageRole Role, string Name, string Version, string PackageArch, string ArchivePath, string Sha256)
+    string Image, string Arch, PackageRole Role, string Name, string Version, string PackageArch, string ArchivePath, string Sha256, string? ForTarget = null)
 {
+    /// <summary>The lock's role field: target, build, or build-for-ARCH.</summary>
+    public string RoleName => Role == PackageRole.Target ? "target" : ForTarget is null ? "build" : "build-for-" + ForTarget;
+
     /// <summary>The archive's file name: pool files leave out a version's epoch.</summary>
     public string FileName => ArchivePath.Substring(ArchivePath.LastIndexOf('/') + 1);
 
@@ -44,5 +49,5 @@ internal sealed record PackageLock(IReadOnlyList<LockedPackage> Packages, IReadO
     /// <summary>What building <paramref name="image"/> for <paramref name="targetArch"/> on a <paramref name="buildArch"/> build
     /// platform takes: the packages that ship for the target, and the builder stages' packages for the build platform.</summary>
     public IReadOnlyList<LockedPackage> For(string image, string targetArch, string buildArch) =>
-        Packages.Where(p => p.Image == image && (p.Role == PackageRole.Target ? p.Arch == targetArch : p.Arch == buildArch)).ToList();
+        Packages.Where(p => p.Image == image && (p.Role == PackageRole.Target ? p.Arch == targetArch : p.Arch == buildArch && (p.ForTarget is null || p.ForTarget == targetArch))).ToList();
 }

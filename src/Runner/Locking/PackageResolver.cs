@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Catalog;
+using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
 
@@ -16,14 +17,37 @@ namespace Distroless.Dsl.Runner.Locking;
 /// makes), then each package's candidate version, archive path and SHA-256 from apt's lists.</summary>
 internal static class PackageResolver
 {
-    /// <summary>One image's needs, as the lock sees them.</summary>
-    public sealed record ImageNeeds(string Image, IReadOnlyList<string> TargetArchitectures, IReadOnlyList<string> Target, IReadOnlyList<string> Builder);
+    /// <summary>One image's needs, as the lock sees them. <see cref="BuilderForTarget"/> and <see cref="BuilderWhenCross"/>
+    /// hold names with <c>{arch}</c>/<c>{triplet}</c> (see <see cref="Model.PackageNeeds"/>).</summary>
+    public sealed record ImageNeeds(string Image, IReadOnlyList<string> TargetArchitectures, IReadOnlyList<string> Target, IReadOnlyList<string> Builder)
+    {
+        public IReadOnlyList<string> BuilderForTarget { get; init; } = Array.Empty<string>();
+
+        public IReadOnlyList<string> BuilderWhenCross { get; init; } = Array.Empty<string>();
+
+        /// <summary>The builder packages an <paramref name="buildArch"/> build platform installs only when it builds for
+        /// <paramref name="targetArch"/>: each name and the architecture apt resolves it for.</summary>
+        public IReadOnlyList<(string Arch, string Name)> ForTarget(string buildArch, string targetArch) =>
+            BuilderForTarget.Concat(buildArch == targetArch ? Array.Empty<string>() : BuilderWhenCross)
+                .Select(template =>
+                {
+                    var name = StageCommands.ExpandCross(template, targetArch, StageCommands.Triplet(targetArch));
+                    return name.EndsWith(":" + targetArch, StringComparison.Ordinal)
+                        ? (targetArch, name.Substring(0, name.Length - targetArch.Length - 1))
+                        : (buildArch, name);
+                })
+                .Distinct().OrderBy(p => p.Item2, StringComparer.Ordinal).ToList();
+    }
 
     public static ImageNeeds NeedsOf(CatalogEntry entry) => new(
         entry.Name,
         entry.Platforms.Select(p => p.Substring(p.IndexOf('/') + 1)).ToList(),
         entry.Definition.Packages?.Target.ToList() ?? new List<string>(),
-        entry.Definition.Packages?.Builder.ToList() ?? new List<string>());
+        entry.Definition.Packages?.Builder.ToList() ?? new List<string>())
+    {
+        BuilderForTarget = entry.Definition.Packages?.BuilderForTarget.ToList() ?? new List<string>(),
+        BuilderWhenCross = entry.Definition.Packages?.BuilderWhenCross.ToList() ?? new List<string>(),
+    };
 
     public static async Task<IReadOnlyList<LockedPackage>> ResolveAsync(
         EngineConnection engine, IReadOnlyList<ImageNeeds> images, TextWriter progress, CancellationToken cancellation)
@@ -39,6 +63,10 @@ internal static class PackageResolver
             foreach (var arch in LockFileFormat.Architectures)
             {
                 roots.UnionWith(image.Builder.Select(p => arch + " " + p));
+                foreach (var target in image.TargetArchitectures)
+                {
+                    roots.UnionWith(image.ForTarget(arch, target).Select(p => p.Arch + " " + p.Name));
+                }
             }
         }
 
@@ -161,49 +189,58 @@ done
         EndStanza();
 
         var entries = new List<LockedPackage>();
+        // Each group is one role of one image on one architecture: its needed packages, each with the architecture apt
+        // resolves it for (a build-for-TARGET group mixes the build platform's cross tools and the target's libraries).
+        var groups = new List<(PackageRole Role, string Arch, string? ForTarget, IReadOnlyList<(string Arch, string Name)> Needed)>();
         foreach (var image in images)
         {
-            foreach (var (role, arches, needed) in new[]
-                     {
-                         (PackageRole.Target, (IReadOnlyList<string>)image.TargetArchitectures, image.Target),
-                         (PackageRole.Build, LockFileFormat.Architectures, image.Builder),
-                     })
+            groups.Clear();
+            groups.AddRange(image.TargetArchitectures.Select(a => (PackageRole.Target, a, (string?)null, (IReadOnlyList<(string, string)>)image.Target.Select(n => (a, n)).ToList())));
+            foreach (var arch in LockFileFormat.Architectures)
             {
-                foreach (var arch in arches)
-                {
-                    var names = new SortedSet<string>(StringComparer.Ordinal);
-                    foreach (var root in needed)
-                    {
-                        if (missing.Contains(arch + " " + root) || !closures.TryGetValue(arch + " " + root, out var closure))
-                        {
-                            throw new RunnerException(image.Image + " needs the Debian package " + root + " for " + arch + ", which the archive does not have");
-                        }
+                groups.Add((PackageRole.Build, arch, null, image.Builder.Select(n => (arch, n)).ToList()));
+                groups.AddRange(image.TargetArchitectures.Select(t => (PackageRole.Build, arch, (string?)t, image.ForTarget(arch, t))));
+            }
 
-                        names.UnionWith(closure);
+            foreach (var (role, arch, forTarget, needed) in groups)
+            {
+                var names = new SortedSet<(string Arch, string Name)>();
+                foreach (var (rootArch, root) in needed)
+                {
+                    if (missing.Contains(rootArch + " " + root) || !closures.TryGetValue(rootArch + " " + root, out var closure))
+                    {
+                        throw new RunnerException(image.Image + " needs the Debian package " + root + " for " + rootArch + ", which the archive does not have");
                     }
 
-                    foreach (var name in names)
+                    names.UnionWith(closure.Select(n => (rootArch, n)));
+                }
+
+                foreach (var (nameArch, name) in names)
+                {
+                    var isNeeded = needed.Contains((nameArch, name));
+                    // The builder image holds these already, so apt installs none of them; needed ones stay, so that
+                    // 'lock --check' sees every need without apt. (A target architecture's libraries are never installed there.)
+                    if (role == PackageRole.Build && nameArch == arch && installed.Contains(name) && !isNeeded)
                     {
-                        // The builder image holds these already, so apt installs none of them; needed ones stay, so that
-                        // 'lock --check' sees every need without apt.
-                        if (role == PackageRole.Build && installed.Contains(name) && !needed.Contains(name))
+                        continue;
+                    }
+
+                    if (!records.TryGetValue(nameArch + " " + name, out var record))
+                    {
+                        // A dependency alternative that does not exist for this architecture (e.g. a cross compiler's
+                        // own-architecture variant): apt can never pick it there. A needed package must exist.
+                        if (isNeeded)
                         {
-                            continue;
+                            throw new RunnerException("apt gave no record of " + name + " for " + nameArch + " (needed by " + image.Image + ")");
                         }
 
-                        if (!records.TryGetValue(arch + " " + name, out var record))
-                        {
-                            // A dependency alternative that does not exist for this architecture (e.g. a cross compiler's
-                            // own-architecture variant): apt can never pick it there. A needed package must exist.
-                            if (needed.Contains(name))
-                            {
-                                throw new RunnerException("apt gave no record of " + name + " for " + arch + " (needed by " + image.Image + ")");
-                            }
+                        continue;
+                    }
 
-                            continue;
-                        }
-
-                        entries.Add(new LockedPackage(image.Image, arch, role, name, Field(record, "Version"), Field(record, "Architecture"), Field(record, "Filename"), Field(record, "SHA256")));
+                    var entry = new LockedPackage(image.Image, arch, role, name, Field(record, "Version"), Field(record, "Architecture"), Field(record, "Filename"), Field(record, "SHA256"), forTarget);
+                    if (!entries.Any(e => e.Image == entry.Image && e.Arch == entry.Arch && e.RoleName == entry.RoleName && e.Name == entry.Name && e.PackageArch == entry.PackageArch))
+                    {
+                        entries.Add(entry);
                     }
                 }
             }

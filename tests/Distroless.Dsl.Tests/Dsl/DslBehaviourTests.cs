@@ -292,10 +292,25 @@ public class DslBehaviourTests
     }
 
     [Fact]
-    public void A_stage_without_sources_or_target_packages_installs_as_before()
+    public void A_stage_without_sources_installs_from_the_locked_debs_with_no_apt()
     {
         var stage = BuildStage.OnDebian("s").Install("gcc").Spec;
-        Assert.Equal("apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc >/dev/null", StageCommands.Install(stage));
+        Assert.True(StageCommands.FromDebs(stage));
+        Assert.Equal("sh /build/install-debs.sh /build/debs/build gcc", StageCommands.Install(stage));
         Assert.Null(StageCommands.Install(BuildStage.OnDebian("empty").Spec));
+
+        var cross = BuildStage.OnDebian("c").Install("gcc").InstallWhenCross("gcc-{triplet}", "libc6-dev-{arch}-cross").Spec;
+        Assert.True(cross.SeesTargetArch);
+        Assert.EndsWith(" && sh /build/install-debs.sh /build/debs/build gcc && if [ \"$(dpkg --print-architecture)\" != \"$TARGETARCH\" ]; then sh /build/install-debs.sh /build/debs/build gcc-$(echo $triplet | tr _ -) libc6-dev-$TARGETARCH-cross; fi",
+            StageCommands.Install(cross));
+        Assert.Throws<Distroless.Dsl.Rules.DslException>(() => BuildStage.OnDebian("c").InstallWhenCross("gcc {triplet}"));
+    }
+
+    [Fact]
+    public void A_stage_that_fetches_a_Debian_source_keeps_apt_and_the_network()
+    {
+        var stage = BuildStage.OnDebian("s").Install("make").DebianSource("curl", "8.14.1-2+deb13u5", "/src/curl").Spec;
+        Assert.False(StageCommands.FromDebs(stage));
+        Assert.Contains("apt-get update -qq && apt-get install -y -qq --no-install-recommends make dpkg-dev >/dev/null", StageCommands.Install(stage));
     }
 }

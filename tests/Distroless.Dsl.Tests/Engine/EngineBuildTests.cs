@@ -47,21 +47,44 @@ public class EngineBuildTests
     public void A_failed_step_shows_its_log_and_skips_the_images_that_depend_on_it()
     {
         var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
-        var broken = Tool.On(Distroless.Definitions.Bases.Static).FromDebian("no-such-package-distroless").Binary("/usr/bin/nothing").Entrypoint("/usr/bin/nothing");
         var dependent = App.On(Distroless.Definitions.Bases.Static).Entrypoint("/app");
-        var brokenEntry = new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("broken", "0.0.1", ImageTier.Tool),
-            broken.Spec with { Parent = new ImageRef("base", baseImage.Version, ImageTier.Base) }, "Tests.Broken"));
-        var dependentEntry = new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("needs-broken", "0.0.1", ImageTier.App),
-            dependent.Spec with { Parent = new ImageRef("broken", "0.0.1", ImageTier.Tool) }, "Tests.Dependent"));
-        var catalog = new DefinitionCatalog(new[] { baseImage, brokenEntry, dependentEntry });
+        DefinitionCatalog Catalog(ToolImage broken) => new(new[]
+        {
+            baseImage,
+            new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("broken", "0.0.1", ImageTier.Tool),
+                broken.Spec with { Parent = new ImageRef("base", baseImage.Version, ImageTier.Base) }, "Tests.Broken")),
+            new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("needs-broken", "0.0.1", ImageTier.App),
+                dependent.Spec with { Parent = new ImageRef("broken", "0.0.1", ImageTier.Tool) }, "Tests.Dependent")),
+        });
 
-        var (exit, output, error) = Run(catalog, "build", "needs-broken", "--platform", "linux/amd64");
+        // A package the lock lacks stops the build before any image builds, in one line.
+        var unknown = Tool.On(Distroless.Definitions.Bases.Static).FromDebian("no-such-package-distroless").Binary("/usr/bin/nothing").Entrypoint("/usr/bin/nothing");
+        var (lacking, _, lackingError) = Run(Catalog(unknown), "build", "needs-broken", "--platform", "linux/amd64");
+        Assert.Equal(1, lacking);
+        Assert.StartsWith("error: broken needs the package no-such-package-distroless for amd64, which packages.lock lacks: run 'lock --update broken", lackingError);
 
-        Assert.Equal(1, exit);
-        Assert.Contains("--- broken linux/amd64: [rootfs 4/4] RUN sh /build/assemble-rootfs.sh", error);
-        Assert.Contains("assemble-rootfs: no Debian package no-such-package-distroless for amd64", error);
-        Assert.Matches(@"skipped\s+needs-broken\s+linux/amd64\s+depends on broken, which did not build", output);
-        Assert.StartsWith("error: broken linux/amd64 failed", error.Split('\n').Last(l => l.Length > 0));
+        // A step that fails: jq's locked packages (a copy of the lock gives them to 'broken') hold no /usr/bin/nothing.
+        var lockCopy = Path.Combine(Path.GetTempPath(), "broken-" + Guid.NewGuid().ToString("N") + ".lock");
+        var committed = Distroless.Dsl.Runner.Locking.LockPaths.Read(Distroless.Dsl.Runner.Locking.LockPaths.DefaultLock());
+        Distroless.Dsl.Runner.Locking.LockPaths.Write(lockCopy, committed with
+        {
+            Packages = committed.Packages.Concat(committed.Packages.Where(p => p.Image == "jq").Select(p => p with { Image = "broken" })).ToList(),
+        });
+        try
+        {
+            var missingBinary = Tool.On(Distroless.Definitions.Bases.Static).FromDebian("jq").Binary("/usr/bin/nothing").Entrypoint("/usr/bin/nothing");
+            var (exit, output, error) = Run(Catalog(missingBinary), "build", "needs-broken", "--platform", "linux/amd64", "--lock", lockCopy);
+
+            Assert.Equal(1, exit);
+            Assert.Contains("--- broken linux/amd64: [rootfs 6/6] RUN sh /build/assemble-rootfs.sh", error);
+            Assert.Contains("assemble-rootfs: /usr/bin/nothing is in none of the fetched packages", error);
+            Assert.Matches(@"skipped\s+needs-broken\s+linux/amd64\s+depends on broken, which did not build", output);
+            Assert.StartsWith("error: broken linux/amd64 failed", error.Split('\n').Last(l => l.Length > 0));
+        }
+        finally
+        {
+            File.Delete(lockCopy);
+        }
     }
 
     [Theory]

@@ -33,7 +33,7 @@ public class BuildContextSourceTests
         Assert.Empty(diagnostics);
         var entry = generated.Single(s => s.HintName.Contains("D.T"));
         Assert.Contains("\"src/hello.c\", \"int main(void) { return 0; }\\n\"", entry.SourceText.ToString());
-        Assert.Contains("ARG TARGETARCH\\nRUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc >/dev/null\\nCOPY src/hello.c /src/hello.c\\nRUN gcc /src/hello.c", entry.SourceText.ToString());
+        Assert.Contains("ARG TARGETARCH\\nCOPY debs/build/ /build/debs/build/\\nCOPY debs/build-for-target/ /build/debs/build/\\nCOPY install-debs.sh /build/\\nRUN sh /build/install-debs.sh /build/debs/build gcc\\nCOPY src/hello.c /src/hello.c\\nRUN gcc /src/hello.c", entry.SourceText.ToString());
     }
 
     [Fact]

@@ -48,6 +48,16 @@ public class LockCheckTests
         Assert.Equal(new[] { "binutils" }, Needs("jq").Builder);
         Assert.Equal(new[] { "binutils", "faketime", "gcc", "libc6-dev", "postgresql-17" }, Needs("postgres").Builder);
         Assert.Equal(new[] { "ca-certificates", "curl" }, Needs("pocket-id").Builder);
+        // Builder packages that depend on the target: curl links the target's libraries with its cross compiler; postgres
+        // cross-compiles its init program only when the target is not the build platform.
+        Assert.Equal(new[] { "gcc-{triplet}", "libbrotli-dev:{arch}", "libnghttp2-dev:{arch}", "libssl-dev:{arch}", "libzstd-dev:{arch}", "zlib1g-dev:{arch}" },
+            Needs("curl").BuilderForTarget);
+        Assert.Equal(new[] { "gcc-{triplet}", "libc6-dev-{arch}-cross" }, Needs("postgres").BuilderWhenCross);
+        // Only stages that fetch from outside the context keep the network: curl's Debian source, pocket-id's release file.
+        Assert.Equal(new[] { "curl" }, Needs("curl").NetworkStages);
+        Assert.Equal(new[] { "download" }, Needs("pocket-id").NetworkStages);
+        Assert.Empty(Needs("postgres").NetworkStages);
+        Assert.Empty(Needs("jq").NetworkStages);
         Assert.Equal("https://github.com/pocket-id/pocket-id/releases/download/v2.14.0/checksums.txt",
             Assert.Single(GeneratedCatalog.Catalog.FindImage("pocket-id")!.Definition.Downloads!.Value).ChecksumsUrl);
     }
@@ -85,6 +95,39 @@ public class LockCheckTests
         {
             File.Delete(copy);
         }
+    }
+
+    [Fact]
+    public void A_cross_compiler_the_lock_lacks_fails_the_check_naming_both_platforms()
+    {
+        var copy = Path.Combine(Path.GetTempPath(), "lock-check-" + Guid.NewGuid().ToString("N") + ".lock");
+        var lines = File.ReadAllLines(CommittedLock()).Where(l => !l.StartsWith("deb postgres amd64 build-for-arm64 gcc-aarch64-linux-gnu ", StringComparison.Ordinal));
+        File.WriteAllText(copy, string.Join("\n", lines) + "\n");
+        try
+        {
+            var (exit, _, error) = Run(GeneratedCatalog.Catalog, "lock", "--check", "--lock", copy);
+
+            Assert.Equal(1, exit);
+            Assert.Equal("error: postgres needs the builder package gcc-aarch64-linux-gnu on an amd64 build platform building for arm64, which "
+                         + Path.GetFileName(copy) + " lacks: run 'lock --update postgres'\n", error);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    [Theory]
+    [InlineData("jq", "base", "--platform", "linux/amd64")]
+    [InlineData("jq", "--platform", "linux/amd64", "linux/arm64")]
+    [InlineData("jq")]
+    public void Fetch_into_a_folder_takes_one_image_and_one_platform(params string[] args)
+    {
+        var (exit, output, error) = Run(GeneratedCatalog.Catalog, new[] { "fetch" }.Concat(args).Concat(new[] { "--into", Path.GetTempPath() }).ToArray());
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal("error: --into takes the packages of one image for one platform: fetch NAME --platform linux/ARCH --into DIR\n", error);
     }
 
     [Fact]

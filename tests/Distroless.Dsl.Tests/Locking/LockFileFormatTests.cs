@@ -42,6 +42,28 @@ public class LockFileFormatTests
     }
 
     [Fact]
+    public void Builder_packages_for_one_target_architecture_round_trip_and_sort_after_the_others()
+    {
+        var cross = new LockedPackage("curl", "amd64", PackageRole.Build, "gcc-aarch64-linux-gnu", "4:14.2.0-1", "amd64",
+            "pool/main/g/gcc-defaults/gcc-aarch64-linux-gnu_14.2.0-1_amd64.deb", ShaA, ForTarget: "arm64");
+        var library = new LockedPackage("curl", "amd64", PackageRole.Build, "libssl-dev", "3.5.9-1~deb13u1", "arm64",
+            "pool/main/o/openssl/libssl-dev_3.5.9-1~deb13u1_arm64.deb", ShaB, ForTarget: "arm64");
+        var native = new LockedPackage("curl", "amd64", PackageRole.Build, "libssl-dev", "3.5.9-1~deb13u1", "amd64",
+            "pool/main/o/openssl/libssl-dev_3.5.9-1~deb13u1_amd64.deb", ShaB, ForTarget: "amd64");
+        var plain = new LockedPackage("curl", "amd64", PackageRole.Build, "make", "4.4.1-2", "amd64", "pool/main/m/make-dfsg/make_4.4.1-2_amd64.deb", ShaA);
+
+        var text = LockFileFormat.Write(new PackageLock(new[] { library, cross, native, plain }, Array.Empty<LockedDownload>()));
+        var parsed = LockFileFormat.Parse(text, "packages.lock");
+
+        Assert.Equal(new[] { "build make", "build-for-amd64 libssl-dev", "build-for-arm64 gcc-aarch64-linux-gnu", "build-for-arm64 libssl-dev" },
+            text.Split('\n').Where(l => l.StartsWith("deb ", StringComparison.Ordinal)).Select(l => string.Join(" ", l.Split(' ').Skip(3).Take(2))));
+        Assert.Equal(new[] { plain, native, cross, library }, parsed.Packages);
+        // Building for arm64 on amd64 takes the plain builder packages and the arm64 ones, never those for amd64.
+        Assert.Equal(new[] { plain, cross, library }, parsed.For("curl", "arm64", "amd64"));
+        Assert.Equal(new[] { plain, native }, parsed.For("curl", "amd64", "amd64"));
+    }
+
+    [Fact]
     public void A_moved_package_is_a_one_line_diff_per_image_and_platform()
     {
         var before = LockFileFormat.Write(new PackageLock(new[] { Ca, Libc("base", "amd64"), Libc("base", "arm64"), Zlib }, Array.Empty<LockedDownload>())).Split('\n');
@@ -61,6 +83,8 @@ public class LockFileFormatTests
     [InlineData("deb base riscv64 target libc6 2.41-12+deb13u5 riscv64 pool/main/g/glibc/libc6_2.41-12+deb13u5_riscv64.deb " + ShaB, "architecture 'riscv64'")]
     [InlineData("deb base amd64 target libc6 2.41-12+deb13u5 arm64 pool/main/g/glibc/libc6_2.41-12+deb13u5_arm64.deb " + ShaB, "neither all nor amd64")]
     [InlineData("rpm base amd64 target libc6", "unknown entry 'rpm'")]
+    [InlineData("deb base amd64 build-for-riscv64 libc6 2.41-12+deb13u5 amd64 pool/main/g/glibc/libc6_2.41-12+deb13u5_amd64.deb " + ShaB, "role 'build-for-riscv64'")]
+    [InlineData("deb base amd64 build libc6 2.41-12+deb13u5 arm64 pool/main/g/glibc/libc6_2.41-12+deb13u5_arm64.deb " + ShaB, "neither all nor amd64")]
     [InlineData("download pocket-id amd64 http://example.invalid/pocket-id " + ShaA, "not https://")]
     [InlineData("deb base amd64 target libc6 2.41-12+deb13u5 amd64 pool/main/g/glibc/libc6_2.41-12+deb13u5_amd64.deb " + ShaB + " ", "stray whitespace")]
     [InlineData("deb base amd64 target libc6 2.41-12+deb13u5 amd64 pool/main/g/glibc/libc6_2.41-12+deb13u5_amd64.deb " + ShaB + "\r", "stray whitespace")]

@@ -38,12 +38,12 @@ public class CatalogSnapshotTests
         var failures = new List<string>();
         foreach (var file in files)
         {
-            if (file.Path == AssembleRootfsScript.FileName)
+            if (SharedScripts.TryGetValue(file.Path, out var shared))
             {
                 // One program for every image: each image's copy must match the one committed snapshot.
                 try
                 {
-                    Snapshot.Verify("assemble-rootfs", "sh", file.Content);
+                    Snapshot.Verify(shared, "sh", file.Content);
                 }
                 catch (Xunit.Sdk.XunitException e)
                 {
@@ -72,18 +72,29 @@ public class CatalogSnapshotTests
     public void Compose_file(string stack) =>
         Snapshot.Verify(stack + ".compose", "yaml", GeneratedCatalog.Catalog.FindStack(stack)!.Compose!);
 
+    /// <summary>Scripts every image's context holds in the same text, each with one snapshot.</summary>
+    private static readonly Dictionary<string, string> SharedScripts = new(StringComparer.Ordinal)
+    {
+        [AssembleRootfsScript.FileName] = "assemble-rootfs",
+        [InstallDebsScript.FileName] = "install-debs",
+    };
+
     [Fact]
     public void Rootfs_assembly_script() =>
         Snapshot.Verify("assemble-rootfs", "sh", AssembleRootfsScript.Text);
 
     [Fact]
+    public void Package_install_script() =>
+        Snapshot.Verify("install-debs", "sh", InstallDebsScript.Text);
+
+    [Fact]
     public void Every_verified_file_belongs_to_a_current_output()
     {
-        var expected = new HashSet<string>(StringComparer.Ordinal) { "assemble-rootfs.verified.sh" };
+        var expected = new HashSet<string>(SharedScripts.Values.Select(s => s + ".verified.sh"), StringComparer.Ordinal);
         foreach (var image in GeneratedCatalog.Catalog.Images)
         {
             expected.Add(image.Name + ".verified.Dockerfile");
-            foreach (var file in image.ContextFiles.Where(f => f.Path != AssembleRootfsScript.FileName))
+            foreach (var file in image.ContextFiles.Where(f => !SharedScripts.ContainsKey(f.Path)))
             {
                 var (name, extension) = SnapshotName(file.Path);
                 expected.Add(image.Name + ".context/" + name + ".verified." + extension);

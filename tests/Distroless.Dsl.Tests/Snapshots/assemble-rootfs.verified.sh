@@ -3,13 +3,15 @@
 # Runs in a builder stage on the build platform: it reads the target's ELF files and never runs them,
 # so every architecture builds natively. Usage: assemble-rootfs.sh ARCH MANIFEST OUT [UID:GID]
 # (UID:GID owns the manifest's 'owned' directories: made here, so no COPY creates them with the build's time).
+# Hermetic: every package comes from the .deb files beside the manifest (debs/target: the lock's packages for ARCH;
+# debs/build: the lock's builder packages for the build platform), which the runner fetched and verified. No apt, no network.
 set -eu
 arch=$1 manifest=$2 out=$3 owner=${4:-}
 : "${SOURCE_DATE_EPOCH:?assemble-rootfs: SOURCE_DATE_EPOCH is not set: pass --build-arg SOURCE_DATE_EPOCH=SECONDS (see README, Reproducible images)}"
 build=$(dirname "$manifest")
 work=/var/cache/rootfs
-debs=$work/debs staging=$work/staging lists=$work/lists control=$work/control owned=$work/owned
-mkdir -p "$out" "$debs" "$staging" "$lists" "$control"
+staging=$work/staging lists=$work/lists control=$work/control owned=$work/owned
+mkdir -p "$out" "$staging" "$lists" "$control"
 export DEBIAN_FRONTEND=noninteractive
 
 case "$arch" in
@@ -30,42 +32,28 @@ usr_path() {
   esac
 }
 
-native=""
-has binary && native="$native binutils"
-has ca-certificates && native="$native ca-certificates"
-has busybox && native="$native busybox-static"
-[ "$arch" = "$(dpkg --print-architecture)" ] || dpkg --add-architecture "$arch"
-apt-get update -qq
-[ -z "$native" ] || apt-get install -y -qq --no-install-recommends $native >/dev/null
+# The builder tools this manifest needs, from debs/build (the lock's builder packages; see install-debs.sh).
+tools=""
+has binary && tools="$tools binutils"
+has ca-certificates && tools="$tools ca-certificates"
+has busybox && tools="$tools busybox-static"
+[ -z "$tools" ] || sh "$build/install-debs.sh" "$build/debs/build" $tools
 
-depends() {
-  apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$1" 2>/dev/null \
-    | grep -v '^ ' | grep -v '^<' | sed 's/:.*//' | sort -u
-}
-
-# Downloads a package and everything it depends on, for the target architecture, into the staging tree.
-# One apt-get call for the lot (per-package calls are ~40x slower); architecture-independent packages keep their plain name.
+# Unpacks every target package (the lock's closure of the manifest's packages, in name order) into the staging tree,
+# once; 'fetch NAME' then only checks that NAME is among them.
+unpacked=""
 fetch() {
-  names=$(depends "$1:$arch")
-  [ -n "$names" ] || names=$(depends "$1")
-  [ -n "$names" ] || { echo "assemble-rootfs: no Debian package $1 for $arch" >&2; exit 1; }
-  wanted=""
-  for name in $names; do
-    [ -e "$lists/$name" ] && continue
-    case "$(apt-cache show --no-all-versions "$name" 2>/dev/null | sed -n 's/^Architecture: //p' | head -n 1)" in
-      all) wanted="$wanted $name" ;;
-      *) wanted="$wanted $name:$arch" ;;
-    esac
-  done
-  [ -n "$wanted" ] || return 0
-  (cd "$debs" && apt-get download -qq $wanted)
-  for name in $names; do
-    [ -e "$lists/$name" ] && continue
-    deb=$(ls "$debs"/"${name}"_*.deb | head -n 1)
-    dpkg-deb -x "$deb" "$staging"
-    dpkg-deb -f "$deb" > "$control/$name"
-    dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\.||' | grep -v '/$' > "$lists/$name" || true
-  done
+  if [ -z "$unpacked" ]; then
+    for deb in "$build"/debs/target/*.deb; do
+      [ -e "$deb" ] || { echo "assemble-rootfs: no packages in debs/target for $arch: run the runner's fetch (see README, Hermetic builds)" >&2; exit 1; }
+      name=$(dpkg-deb -f "$deb" Package)
+      dpkg-deb -x "$deb" "$staging"
+      dpkg-deb -f "$deb" > "$control/$name"
+      dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\.||' | grep -v '/$' > "$lists/$name" || true
+    done
+    unpacked=1
+  fi
+  [ -e "$lists/$1" ] || { echo "assemble-rootfs: the Debian package $1 for $arch is not in debs/target: the lock lacks it (run 'lock --update')" >&2; exit 1; }
 }
 
 # Where a path is in the staging tree: as written, or under /usr (packages ship merged-/usr paths, while

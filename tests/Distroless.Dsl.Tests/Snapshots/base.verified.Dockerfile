@@ -7,7 +7,9 @@ ARG TARGETARCH
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS rootfs
 ARG TARGETARCH
 ARG SOURCE_DATE_EPOCH
-COPY rootfs.list assemble-rootfs.sh /build/
+COPY debs/target/ /build/debs/target/
+COPY debs/build/ /build/debs/build/
+COPY rootfs.list assemble-rootfs.sh install-debs.sh /build/
 COPY etc/ /build/etc/
 RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs 1000:1000
 

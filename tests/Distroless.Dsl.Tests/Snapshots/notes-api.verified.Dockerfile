@@ -9,7 +9,9 @@ FROM ${IMAGE_PREFIX}base-cc:0.1.0-${TARGETARCH} AS parent
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS rootfs
 ARG TARGETARCH
 ARG SOURCE_DATE_EPOCH
-COPY rootfs.list assemble-rootfs.sh /build/
+COPY debs/target/ /build/debs/target/
+COPY debs/build/ /build/debs/build/
+COPY rootfs.list assemble-rootfs.sh install-debs.sh /build/
 COPY --from=parent / /parent/
 RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
 

@@ -9,23 +9,30 @@ FROM ${IMAGE_PREFIX}base:0.1.0-${TARGETARCH} AS parent
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS rootfs
 ARG TARGETARCH
 ARG SOURCE_DATE_EPOCH
-COPY rootfs.list assemble-rootfs.sh /build/
+COPY debs/target/ /build/debs/target/
+COPY debs/build/ /build/debs/build/
+COPY rootfs.list assemble-rootfs.sh install-debs.sh /build/
 COPY etc/ /build/etc/
 COPY --from=parent / /parent/
 RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs 999:999
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS initdb
+COPY debs/build/ /build/debs/build/
+COPY install-debs.sh /build/
+RUN sh /build/install-debs.sh /build/debs/build postgresql-17 faketime
 ARG SOURCE_DATE_EPOCH
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-17 faketime >/dev/null
 COPY postgres-initdb.sh /src/postgres-initdb.sh
 RUN sh /src/postgres-initdb.sh /pgroot/data
 RUN find /pgroot/ -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS init
 ARG TARGETARCH
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null
+COPY debs/build/ /build/debs/build/
+COPY debs/build-for-target/ /build/debs/build/
+COPY install-debs.sh /build/
+RUN case "$TARGETARCH" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarch64-linux-gnu ;; *) echo "unsupported TARGETARCH '$TARGETARCH'" >&2; exit 1 ;; esac && sh /build/install-debs.sh /build/debs/build gcc libc6-dev && if [ "$(dpkg --print-architecture)" != "$TARGETARCH" ]; then sh /build/install-debs.sh /build/debs/build gcc-$(echo $triplet | tr _ -) libc6-dev-$TARGETARCH-cross; fi
 COPY postgres-init.c /src/postgres-init.c
-RUN case "$TARGETARCH" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarch64-linux-gnu ;; *) exit 1 ;; esac && if [ "$(dpkg --print-architecture)" = "$TARGETARCH" ]; then cc=gcc; else cc=$triplet-gcc && apt-get install -y -qq --no-install-recommends gcc-$(echo $triplet | tr _ -) libc6-dev-$TARGETARCH-cross >/dev/null; fi && mkdir -p /out && $cc -static -Os -s -Wall -Werror -o /out/postgres-init /src/postgres-init.c
+RUN case "$TARGETARCH" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarch64-linux-gnu ;; *) exit 1 ;; esac && if [ "$(dpkg --print-architecture)" = "$TARGETARCH" ]; then cc=gcc; else cc=$triplet-gcc; fi && mkdir -p /out && $cc -static -Os -s -Wall -Werror -o /out/postgres-init /src/postgres-init.c
 ARG SOURCE_DATE_EPOCH
 RUN find /out/postgres-init -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
