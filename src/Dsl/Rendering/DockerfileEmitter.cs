@@ -59,9 +59,9 @@ public static class DockerfileEmitter
             ["stage_install"] = TemplateRenderer.Function(new System.Func<BuildStageSpec, string?>(StageCommands.Install)),
             ["fetch_source"] = TemplateRenderer.Function(new System.Func<DebianSourceSpec, string>(StageCommands.FetchSource)),
             ["epoch_variable"] = SourceDateEpochArgument,
-            // Per builder stage (in order), the paths the image copies out of it, space-separated.
-            ["stage_outputs"] = spec.Stages.Select(stage => string.Join(" ",
-                spec.Copies.Where(c => c.Kind == CopySourceKind.Stage && c.Stage == stage.Name).Select(c => c.From).Distinct())).ToList(),
+            // Per builder stage (in order), the command that lays out what the image copies from it, or null.
+            ["stage_output_trees"] = spec.Stages.Select(stage => StageOutputTree.Command(spec, stage, SourceDateEpochArgument)).ToList(),
+            ["copy_lines"] = StageOutputTree.CopyLines(spec),
         });
 
         var files = new List<GeneratedFile>();

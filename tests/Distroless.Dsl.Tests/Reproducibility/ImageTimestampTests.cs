@@ -32,10 +32,14 @@ public class ImageTimestampTests
     public void Every_file_a_builder_stage_makes_for_the_image_is_stamped_with_SOURCE_DATE_EPOCH()
     {
         var postgres = GeneratedCatalog.Catalog.FindImage("postgres")!;
-        Assert.Contains("ARG SOURCE_DATE_EPOCH\nRUN find /out/postgres-init -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
+        // What the image copies from a stage is laid out there as the image's own tree, stamped, and copied onto '/':
+        // a COPY into a directory would stamp that directory with the build's clock.
+        Assert.Contains("ARG SOURCE_DATE_EPOCH\nRUN mkdir -p /.image/usr/local/bin && cp -a /out/postgres-init /.image/usr/local/bin/postgres-init && find /.image -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
+        Assert.Contains("COPY --from=init /.image/ /\n", postgres.Dockerfile);
+        Assert.DoesNotContain("--chown=999:999", postgres.Dockerfile);
         // A stage that sees the epoch from its start (initdb writes times into its cluster) declares it once, first.
         Assert.Matches("AS initdb\n(COPY [^\n]*\n)*RUN sh /build/install-debs.sh [^\n]*\nARG SOURCE_DATE_EPOCH\n", postgres.Dockerfile);
-        Assert.Contains("RUN find /pgroot/ -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
+        Assert.Contains("&& chown -R 999:999 /.image/var/lib/postgresql && find /.image -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
         var script = postgres.ContextFiles.Single(f => f.Path == "assemble-rootfs.sh").Content;
         Assert.Contains("find \"$out\" -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +", script);
         Assert.Contains("AS rootfs\nARG TARGETARCH\nARG SOURCE_DATE_EPOCH\n", postgres.Dockerfile);

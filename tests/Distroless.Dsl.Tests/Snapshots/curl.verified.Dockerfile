@@ -12,11 +12,11 @@ RUN cd /src/curl && autoreconf -fi >/dev/null 2>&1
 RUN host=$(dpkg-architecture -a"$TARGETARCH" -qDEB_HOST_GNU_TYPE 2>/dev/null) && cd /src/curl && PKG_CONFIG_LIBDIR=/usr/lib/$host/pkgconfig:/usr/share/pkgconfig PKG_CONFIG='pkg-config --static' ./configure --build=$(dpkg-architecture -qDEB_BUILD_GNU_TYPE 2>/dev/null) --host=$host CC=$host-gcc --disable-shared --enable-static --disable-dependency-tracking --disable-docs --disable-manual --with-openssl --with-nghttp2 --with-zlib --with-zstd --with-brotli --without-libpsl --without-libidn2 --without-librtmp --without-libssh2 --without-libssh --without-gssapi --without-nghttp3 --without-ngtcp2 --disable-ldap --disable-ldaps --disable-dict --disable-file --disable-ftp --disable-gopher --disable-imap --disable-mqtt --disable-pop3 --disable-rtsp --disable-smb --disable-smtp --disable-telnet --disable-tftp --disable-ipfs --disable-websockets --enable-threaded-resolver --with-ca-bundle=/etc/ssl/certs/ca-certificates.crt --without-ca-path CFLAGS='-Os -ffunction-sections -fdata-sections' LDFLAGS='-static -Wl,--gc-sections' >/tmp/configure.log 2>&1 || { tail -n 30 /tmp/configure.log >&2; exit 1; }
 RUN host=$(dpkg-architecture -a"$TARGETARCH" -qDEB_HOST_GNU_TYPE 2>/dev/null) && cd /src/curl && make -j"$(nproc)" -C lib libcurl.la >/dev/null && make -j"$(nproc)" -C src curl LDFLAGS='-all-static -Wl,--gc-sections' >/dev/null && install -D -m 0755 src/curl /out/bin/curl && $host-strip /out/bin/curl && mkdir -p /out/share/doc/curl && { echo 'curl from Debian source package curl 8.14.1-2+deb13u5, configured with:'; grep -E '^  (Protocols|Features):' /tmp/configure.log; echo 'statically linked with these Debian packages:'; dpkg-query -W -f '${Package} ${Version}\n' libc6-dev:$TARGETARCH libssl-dev:$TARGETARCH libnghttp2-dev:$TARGETARCH zlib1g-dev:$TARGETARCH libzstd-dev:$TARGETARCH libbrotli-dev:$TARGETARCH; } > /out/share/doc/curl/BUILDINFO
 ARG SOURCE_DATE_EPOCH
-RUN find /out/ -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+RUN mkdir -p /.image/usr/local && cp -a /out/. /.image/usr/local/ && find /.image -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 FROM ${IMAGE_PREFIX}base:0.1.0-${TARGETARCH}
 ARG IMAGE_PREFIX
-COPY --from=curl /out/ /usr/local/
+COPY --from=curl /.image/ /
 LABEL org.opencontainers.image.title="curl"
 LABEL org.opencontainers.image.version="8.14.1"
 LABEL dev.distroless-dsl.image="curl"

@@ -23,7 +23,7 @@ RUN sh /build/install-debs.sh /build/debs/build postgresql-17 faketime
 ARG SOURCE_DATE_EPOCH
 COPY postgres-initdb.sh /src/postgres-initdb.sh
 RUN sh /src/postgres-initdb.sh /pgroot/data
-RUN find /pgroot/ -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+RUN mkdir -p /.image/var/lib/postgresql && cp -a /pgroot/. /.image/var/lib/postgresql/ && chown -R 999:999 /.image/var/lib/postgresql && find /.image -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS init
 ARG TARGETARCH
@@ -34,13 +34,13 @@ RUN case "$TARGETARCH" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarc
 COPY postgres-init.c /src/postgres-init.c
 RUN case "$TARGETARCH" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarch64-linux-gnu ;; *) exit 1 ;; esac && if [ "$(dpkg --print-architecture)" = "$TARGETARCH" ]; then cc=gcc; else cc=$triplet-gcc; fi && mkdir -p /out && $cc -static -Os -s -Wall -Werror -o /out/postgres-init /src/postgres-init.c
 ARG SOURCE_DATE_EPOCH
-RUN find /out/postgres-init -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+RUN mkdir -p /.image/usr/local/bin && cp -a /out/postgres-init /.image/usr/local/bin/postgres-init && find /.image -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 FROM ${IMAGE_PREFIX}base:0.1.0-${TARGETARCH}
 ARG IMAGE_PREFIX
 COPY --from=rootfs /rootfs/ /
-COPY --from=initdb --chown=999:999 /pgroot/ /var/lib/postgresql/
-COPY --from=init /out/postgres-init /usr/local/bin/postgres-init
+COPY --from=initdb /.image/ /
+COPY --from=init /.image/ /
 USER 999:999
 ENV HOME="/home/postgres"
 ENV USER="postgres"
