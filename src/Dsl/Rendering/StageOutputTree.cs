@@ -13,9 +13,10 @@ public static class StageOutputTree
 {
     public const string Root = "/.image";
 
-    /// <summary>The command that lays out <paramref name="stage"/>'s outputs (Docker's COPY semantics: <c>DIR/</c> copies
-    /// the directory's contents, a file into <c>DIR/</c> keeps its name) with their owners, then stamps every path with
-    /// the epoch; null when the image copies nothing from the stage.</summary>
+    /// <summary>The command that lays out <paramref name="stage"/>'s outputs with Docker's COPY semantics (<c>DIR/</c>
+    /// copies the directory's contents, a file into <c>DIR/</c> keeps its name, <c>--chown</c> owns what is copied and
+    /// not the directory copied into), then stamps every path with the epoch; null when the image copies nothing from
+    /// the stage.</summary>
     public static string? Command(ImageSpec spec, BuildStageSpec stage, string epochVariable)
     {
         var copies = spec.Copies.Where(c => c.Kind == CopySourceKind.Stage && c.Stage == stage.Name).ToList();
@@ -28,7 +29,8 @@ public static class StageOutputTree
         foreach (var copy in copies)
         {
             string copied;
-            if (copy.From.EndsWith("/", System.StringComparison.Ordinal))
+            var contents = copy.From.EndsWith("/", System.StringComparison.Ordinal);
+            if (contents)
             {
                 copied = Root + copy.To.TrimEnd('/');
                 steps.Add("mkdir -p " + copied + " && cp -a " + copy.From + ". " + copied + "/");
@@ -45,9 +47,10 @@ public static class StageOutputTree
                 steps.Add("mkdir -p " + copied.Substring(0, copied.LastIndexOf('/')) + " && cp -a " + copy.From + " " + copied);
             }
 
+            // As COPY --chown does: what is copied gets the owner; the directory copied into stays root's.
             if (copy.Owner is { } owner)
             {
-                steps.Add("chown -R " + owner + " " + copied);
+                steps.Add(contents ? "find " + copied + " -mindepth 1 -exec chown -h " + owner + " {} +" : "chown -h " + owner + " " + copied);
             }
         }
 

@@ -39,7 +39,7 @@ public class ImageTimestampTests
         Assert.DoesNotContain("--chown=999:999", postgres.Dockerfile);
         // A stage that sees the epoch from its start (initdb writes times into its cluster) declares it once, first.
         Assert.Matches("AS initdb\n(COPY [^\n]*\n)*RUN sh /build/install-debs.sh [^\n]*\nARG SOURCE_DATE_EPOCH\n", postgres.Dockerfile);
-        Assert.Contains("&& chown -R 999:999 /.image/var/lib/postgresql && find /.image -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
+        Assert.Contains("&& find /.image/var/lib/postgresql -mindepth 1 -exec chown -h 999:999 {} + && find /.image -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", postgres.Dockerfile);
         var script = postgres.ContextFiles.Single(f => f.Path == "assemble-rootfs.sh").Content;
         Assert.Contains("find \"$out\" -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +", script);
         Assert.Contains("AS rootfs\nARG TARGETARCH\nARG SOURCE_DATE_EPOCH\n", postgres.Dockerfile);
