@@ -33,7 +33,8 @@ public static class StageOutputTree
             if (contents)
             {
                 copied = Root + copy.To.TrimEnd('/');
-                steps.Add("mkdir -p " + copied + " && cp -a " + copy.From + ". " + copied + "/");
+                // The children only: 'cp -a DIR/.' would give the directory copied into DIR's owner and mode.
+                steps.Add("mkdir -p " + copied + " && find " + copy.From + " -mindepth 1 -maxdepth 1 -exec cp -a {} " + copied + "/ \\;");
             }
             else if (copy.To.EndsWith("/", System.StringComparison.Ordinal))
             {

@@ -23,7 +23,7 @@ RUN sh /build/install-debs.sh /build/debs/build postgresql-17 faketime
 ARG SOURCE_DATE_EPOCH
 COPY postgres-initdb.sh /src/postgres-initdb.sh
 RUN sh /src/postgres-initdb.sh /pgroot/data
-RUN mkdir -p /.image/var/lib/postgresql && cp -a /pgroot/. /.image/var/lib/postgresql/ && find /.image/var/lib/postgresql -mindepth 1 -exec chown -h 999:999 {} + && find /.image -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+RUN mkdir -p /.image/var/lib/postgresql && find /pgroot/ -mindepth 1 -maxdepth 1 -exec cp -a {} /.image/var/lib/postgresql/ \; && find /.image/var/lib/postgresql -mindepth 1 -exec chown -h 999:999 {} + && find /.image -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS init
 ARG TARGETARCH
