@@ -17,6 +17,8 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 dotnet "$runner" generate --out "$work/out" >/dev/null
 context="$work/out/images/$image"
 [ -f "$context/Dockerfile" ] || { echo "no generated context for $image in $work/out" >&2; exit 1; }
+# Builds are hermetic: the context carries the image's locked .debs, as the runner's own build context does.
+dotnet "$runner" fetch "$image" --platform linux/amd64 --into "$context" >/dev/null
 epoch=$(git log -1 --format=%ct -- definitions 2>/dev/null || echo 0)
 # The build arguments the runner passes (ImageBuilder), so the classic builder runs the same Dockerfile; no tag, so no
 # name the runner owns is moved (a cache hit gives back the same image ID every time).
