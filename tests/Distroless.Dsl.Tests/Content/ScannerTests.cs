@@ -34,7 +34,7 @@ public class ScannerTests
     {
         var tag = BuiltImages.Build(name, platform);
         var files = await BuiltImages.ReadAsync(name, platform);
-        var report = await ScanAsync(tag);
+        var report = await TrivyScan.ImageAsync(tag);
 
         var os = report.RootElement.GetProperty("Metadata").GetProperty("OS");
         var debianVersion = (files.Text(SystemFiles.DebianVersionPath) ?? "").Trim();
@@ -62,42 +62,6 @@ public class ScannerTests
         {
             var parent = StatusFiles.Packages(await BuiltImages.ReadAsync(image.DependsOn[0], platform)).Select(p => p.Name + " " + p.Version + " " + p.Architecture);
             Assert.DoesNotContain(parent, p => !declared.Contains(p));
-        }
-    }
-
-    /// <summary>trivy image --input on a docker save of the image, offline, no vulnerability database.</summary>
-    private static async Task<JsonDocument> ScanAsync(string tag)
-    {
-        var work = Directory.CreateTempSubdirectory("distroless-trivy-");
-        try
-        {
-            var saved = Path.Combine(work.FullName, "saved.tar");
-            using (var engine = await EngineConnection.ConnectAsync(CancellationToken.None))
-            await using (var stream = await engine.Client.Images.SaveImageAsync(tag, CancellationToken.None))
-            await using (var file = File.Create(saved))
-            {
-                await stream.CopyToAsync(file);
-            }
-
-            var trivy = Environment.GetEnvironmentVariable("DISTROLESS_TRIVY") ?? "/opt/distroless-trivy/trivy";
-            Assert.True(File.Exists(trivy), trivy + " is missing: run tests/infra/trivy.sh");
-            var start = new ProcessStartInfo(trivy);
-            foreach (var argument in new[]
-                     {
-                         "image", "--input", saved, "--cache-dir", Path.Combine(work.FullName, "cache"), "--skip-db-update",
-                         "--skip-java-db-update", "--offline-scan", "--scanners", "license", "--list-all-pkgs", "-f", "json", "-q",
-                     })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var (exit, output, error) = ProgramRun.Run(start);
-            Assert.True(exit == 0, "trivy exited " + exit + ": " + error);
-            return JsonDocument.Parse(output);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
         }
     }
 

@@ -5,10 +5,9 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Runner.Engine;
-using Distroless.Dsl.Tests.Support;
 using Xunit;
 
-namespace Distroless.Dsl.Tests.Sbom;
+namespace Distroless.Dsl.Tests.Support;
 
 /// <summary>The real Trivy (tests/infra/trivy.sh), offline with no vulnerability database, on a <c>docker save</c> of an image.</summary>
 internal static class TrivyScan
