@@ -74,16 +74,7 @@ internal sealed partial class RegistryClient
     public async Task<byte[]?> GetManifestBytesAsync(string repository, string reference, CancellationToken cancellation)
     {
         var path = "v2/" + repository + "/manifests/" + reference;
-        using var response = await SendAsync(() =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, path);
-            foreach (var type in ManifestMediaTypes)
-            {
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-            }
-
-            return request;
-        }, repository, cancellation).ConfigureAwait(false);
+        using var response = await SendAsync(() => ManifestRequest(path), repository, cancellation).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;

@@ -69,16 +69,7 @@ internal sealed partial class RegistryClient : IDisposable
     public async Task<ManifestDescriptor?> GetManifestAsync(string repository, string reference, CancellationToken cancellation)
     {
         var path = "v2/" + repository + "/manifests/" + reference;
-        using var response = await SendAsync(() =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, path);
-            foreach (var type in ManifestMediaTypes)
-            {
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-            }
-
-            return request;
-        }, repository, cancellation).ConfigureAwait(false);
+        using var response = await SendAsync(() => ManifestRequest(path), repository, cancellation).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -100,6 +91,18 @@ internal sealed partial class RegistryClient : IDisposable
         }
 
         return new ManifestDescriptor(mediaType ?? MediaTypes.DockerManifest, digest, body.LongLength);
+    }
+
+    /// <summary>A GET of a manifest that accepts every manifest and index media type publish reads.</summary>
+    private static HttpRequestMessage ManifestRequest(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        foreach (var type in ManifestMediaTypes)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        return request;
     }
 
     /// <summary>The repository's tags; none for a repository the registry does not know yet.</summary>
