@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Rules;
 
 namespace Distroless.Dsl;
@@ -116,7 +117,7 @@ public abstract class RunnableImage<TSelf> : ImageDefinition<TSelf>
     /// <summary>A builder stage that runs on the build platform (it has a shell and apt; it never ships).</summary>
     public TSelf Stage(BuildStage stage)
     {
-        if (Spec.Stages.Any(s => s.Name == stage.Spec.Name) || stage.Spec.Name == "rootfs")
+        if (Spec.Stages.Any(s => s.Name == stage.Spec.Name) || stage.Spec.Name == "rootfs" || stage.Spec.Name == ContextStage.Name)
         {
             throw Validate.Invalid(nameof(stage), "a stage named '" + stage.Spec.Name + "' already exists");
         }

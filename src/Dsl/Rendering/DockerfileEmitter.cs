@@ -29,6 +29,8 @@ public static class DockerfileEmitter
     public static ImageArtifacts Render(ImageRef identity, ImageSpec spec, string definedBy)
     {
         var needsRootfs = RootfsManifest.IsNeeded(spec);
+        // The stages and copies as written: context copies go through a stage of their own (see ContextStage).
+        var routed = ContextStage.Route(spec);
         var owner = spec.User is { IsRoot: false } user ? user.Uid.ToString(CultureInfo.InvariantCulture) + ":" + user.Gid.ToString(CultureInfo.InvariantCulture) : null;
         var dockerfile = TemplateRenderer.Render(TemplateRenderer.Dockerfile, new Dictionary<string, object?>
         {
@@ -39,7 +41,7 @@ public static class DockerfileEmitter
             // The base's name carries the prefix the build was given, so only that label expands the build argument.
             ["base_name"] = spec.Parent is null ? null : ImageNames.InDockerfile(spec.Parent.Reference),
             ["identity"] = identity,
-            ["spec"] = spec,
+            ["spec"] = routed,
             ["is_base"] = spec.Tier == ImageTier.Base,
             ["needs_rootfs"] = needsRootfs,
             // The closure of the binaries skips libraries the parent image already has.
@@ -54,14 +56,14 @@ public static class DockerfileEmitter
             ["has_etc_files"] = RootfsManifest.EtcFiles(identity, spec).Count > 0,
             ["owned_directories"] = needsRootfs ? RootfsManifest.OwnedDirectories(spec) : new List<string>(),
             ["owner"] = owner,
-            ["copies_arch"] = spec.Copies.Any(c => c.Kind == CopySourceKind.Context && c.From.Contains("{arch}")),
+            ["context_stage"] = ContextStage.Name,
             ["labels"] = Labels(identity, spec),
             ["stage_install"] = TemplateRenderer.Function(new System.Func<BuildStageSpec, string?>(StageCommands.Install)),
             ["fetch_source"] = TemplateRenderer.Function(new System.Func<DebianSourceSpec, string>(StageCommands.FetchSource)),
             ["epoch_variable"] = SourceDateEpochArgument,
             // Per builder stage (in order), the command that lays out what the image copies from it, or null.
-            ["stage_output_trees"] = spec.Stages.Select(stage => StageOutputTree.Command(spec, stage, SourceDateEpochArgument)).ToList(),
-            ["copy_lines"] = StageOutputTree.CopyLines(spec),
+            ["stage_output_trees"] = routed.Stages.Select(stage => StageOutputTree.Command(routed, stage, SourceDateEpochArgument)).ToList(),
+            ["copy_lines"] = StageOutputTree.CopyLines(routed),
         });
 
         var files = new List<GeneratedFile>();

@@ -4,7 +4,8 @@ using Distroless.Dsl.Model;
 
 namespace Distroless.Dsl.Rendering;
 
-/// <summary>What an image copies out of a builder stage is laid out in that stage as the image's own tree, under
+/// <summary>What an image copies out of a builder stage (or from the build context, through <see cref="ContextStage"/>)
+/// is laid out in that stage as the image's own tree, under
 /// <see cref="Root"/>, and copied with one <c>COPY --from=STAGE /.image/ /</c>. Why: a COPY into a directory stamps
 /// that directory with the build's clock (measured on the engine's BuildKit: <c>/usr/local/bin/</c>,
 /// <c>/var/lib/postgresql/</c>), while a tree copied onto <c>/</c> keeps each directory's own SOURCE_DATE_EPOCH, so the
@@ -59,26 +60,23 @@ public static class StageOutputTree
         return string.Join(" && ", steps);
     }
 
-    /// <summary>The image's COPY lines in definition order: a stage's tree once, where its first output was copied;
-    /// context copies as written.</summary>
+    /// <summary>The image's COPY lines in definition order: a stage's tree once, where its first output was copied.
+    /// Context copies are stage copies by now (<see cref="ContextStage.Route"/>).</summary>
     public static IReadOnlyList<string> CopyLines(ImageSpec spec)
     {
         var lines = new List<string>();
         var copiedStages = new HashSet<string>(System.StringComparer.Ordinal);
         foreach (var copy in spec.Copies)
         {
-            if (copy.Kind == CopySourceKind.Stage)
+            if (copy.Kind != CopySourceKind.Stage)
             {
-                if (copiedStages.Add(copy.Stage))
-                {
-                    lines.Add("COPY --from=" + copy.Stage + " " + Root + "/ /");
-                }
-
-                continue;
+                throw new System.ArgumentException("route the context copies through ContextStage.Route first: " + copy.From, nameof(spec));
             }
 
-            var chown = copy.Owner is null ? "" : "--chown=" + copy.Owner + " ";
-            lines.Add("COPY " + chown + copy.From.Replace("{arch}", "${TARGETARCH}") + " " + copy.To);
+            if (copiedStages.Add(copy.Stage))
+            {
+                lines.Add("COPY --from=" + copy.Stage + " " + Root + "/ /");
+            }
         }
 
         return lines;

@@ -46,6 +46,14 @@ internal static class BuildContextArchive
 
             if (extraContextDirectory is not null && Directory.Exists(extraContextDirectory))
             {
+                // Its folders too, with the same time and a fixed mode: left out, the engine would make them at its own
+                // time with its own mode when it unpacks the context.
+                foreach (var directory in Directory.EnumerateDirectories(extraContextDirectory, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
+                {
+                    var name = Path.GetRelativePath(extraContextDirectory, directory).Replace('\\', '/') + "/";
+                    tar.WriteEntry(new UstarTarEntry(TarEntryType.Directory, name) { Mode = DirectoryMode, ModificationTime = modified });
+                }
+
                 foreach (var path in Directory.EnumerateFiles(extraContextDirectory, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
                 {
                     var name = Path.GetRelativePath(extraContextDirectory, path).Replace('\\', '/');

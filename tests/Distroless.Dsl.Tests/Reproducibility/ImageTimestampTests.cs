@@ -1,6 +1,10 @@
 using System.Linq;
 using System.Text;
+using System.Text.RegularExpressions;
 using Distroless.Dsl.Generated;
+using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
+using Distroless.Dsl.Rules;
 using Distroless.Dsl.Runner.Reproducibility;
 using Xunit;
 
@@ -48,6 +52,38 @@ public class ImageTimestampTests
         var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
         Assert.Contains("RUN sh /build/assemble-rootfs.sh \"$TARGETARCH\" /build/rootfs.list /rootfs 1000:1000\n", baseImage.Dockerfile);
         Assert.DoesNotContain("--chown=1000:1000", baseImage.Dockerfile);
+    }
+
+    [Fact]
+    public void What_an_image_copies_from_the_build_context_goes_through_a_stage_tree_stamped_with_SOURCE_DATE_EPOCH()
+    {
+        // A COPY from the context into the image would create /app with the build's clock (measured on notes-api).
+        var notes = GeneratedCatalog.Catalog.FindImage("notes-api")!;
+        Assert.Contains("AS context\nARG TARGETARCH\n# publish/${TARGETARCH}/ is the output of `dotnet publish ", notes.Dockerfile);
+        Assert.Contains("\nCOPY publish/${TARGETARCH}/ /context/app/\nARG SOURCE_DATE_EPOCH\n"
+                        + "RUN mkdir -p /.image/app && find /context/app/ -mindepth 1 -maxdepth 1 -exec cp -a {} /.image/app/ \\; && find /.image -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", notes.Dockerfile);
+        var final = notes.Dockerfile!.Substring(notes.Dockerfile.LastIndexOf("\nFROM ", System.StringComparison.Ordinal));
+        Assert.Contains("\nCOPY --from=context /.image/ /\n", final);
+        Assert.DoesNotContain("publish/", final);
+        Assert.DoesNotContain("ARG TARGETARCH", final);
+
+        // Every kind of context copy: a file into a directory, a directory's contents, a file to a path, an owner.
+        var spec = App.On(Base.FromScratch())
+            .FromContext("conf/a.conf", "/etc/app/")
+            .FromContext("tree/", "/srv/")
+            .FromContext("conf/b.conf", "/etc/b.conf", "1000:1000")
+            .Entrypoint("/srv/x").Spec;
+        var dockerfile = DockerfileEmitter.Render(new ImageRef("t", "1", ImageTier.App), spec, "Tests.T").Dockerfile;
+        Assert.Contains("AS context\nCOPY conf/a.conf /context/etc/app/\nCOPY tree/ /context/srv/\nCOPY conf/b.conf /context/etc/b.conf\nARG SOURCE_DATE_EPOCH\n"
+                        + "RUN mkdir -p /.image/etc/app && find /context/etc/app/ -mindepth 1 -maxdepth 1 -exec cp -a {} /.image/etc/app/ \\;"
+                        + " && mkdir -p /.image/srv && find /context/srv/ -mindepth 1 -maxdepth 1 -exec cp -a {} /.image/srv/ \\;"
+                        + " && mkdir -p /.image/etc && cp -a /context/etc/b.conf /.image/etc/b.conf && chown -h 1000:1000 /.image/etc/b.conf"
+                        + " && find /.image -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +\n", dockerfile);
+        Assert.Single(Regex.Matches(dockerfile, "COPY --from=context "));
+        Assert.DoesNotContain("--chown", dockerfile);
+
+        // The stage's name is the renderer's: a definition's own stage cannot take it.
+        Assert.Throws<DslException>(() => App.On(Base.FromScratch()).Stage(BuildStage.OnDebian("context")));
     }
 
     [Fact]

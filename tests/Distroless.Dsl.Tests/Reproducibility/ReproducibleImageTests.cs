@@ -84,16 +84,31 @@ public class ReproducibleImageTests
         return ids;
     }
 
+    /// <summary>The image and every image it builds on, base first.</summary>
+    private static string[] WithParents(string name)
+    {
+        var chain = new List<string> { name };
+        while (GeneratedCatalog.Catalog.FindImage(chain[0])!.DependsOn.FirstOrDefault() is { } parent)
+        {
+            chain.Insert(0, parent);
+        }
+
+        return chain.ToArray();
+    }
+
     /// <summary>jq: a root filesystem from packages. postgres: also a builder stage's output (initdb's cluster, with
-    /// its clock, salt, nonce and process ID made fixed) and a cross-compiled program, copied as trees.</summary>
+    /// its clock, salt, nonce and process ID made fixed) and a cross-compiled program, copied as trees. notes-api:
+    /// a `dotnet publish` output from the build context, copied into a directory its parents lack (/app).</summary>
     [Theory]
     [InlineData("jq")]
     [InlineData("postgres")]
+    [InlineData("notes-api")]
     public void Two_no_cache_builds_give_the_same_image_ids_on_both_platforms(string name)
     {
         // A namespace of its own: the default tags are shared with every other build on this engine.
         var ns = "test-repro-" + Guid.NewGuid().ToString("N").Substring(0, 8);
-        var images = new[] { "base", name }.Select(n => (n, GeneratedCatalog.Catalog.FindImage(n)!.Version)).ToArray();
+        var chain = WithParents(name);
+        var images = chain.Select(n => (n, GeneratedCatalog.Catalog.FindImage(n)!.Version)).ToArray();
         try
         {
             var (first, firstOutput, firstError) = Runner(null, "build", name, "--no-cache", "--namespace", ns);
@@ -115,14 +130,14 @@ public class ReproducibleImageTests
 
             // Every timestamp is SOURCE_DATE_EPOCH: the config's created and each history entry.
             var epoch = SourceDateEpoch.Current;
-            var built = ns + "/" + name + ":" + images[1].Version + "-arm64";
+            var built = ns + "/" + name + ":" + images[^1].Version + "-arm64";
             Assert.Equal(SourceDateEpoch.Rfc3339(epoch), Docker("image", "inspect", "--format", "{{.Created}}", built));
             Assert.All(Docker("image", "history", "--no-trunc", "--format", "{{.CreatedAt}}", built).Split('\n'),
                 at => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(epoch), DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
         }
         finally
         {
-            Runner(null, "clean", "base", name, "--namespace", ns);
+            Runner(null, new[] { "clean" }.Concat(chain).Concat(new[] { "--namespace", ns }).ToArray());
             Untag(ns + "/builder-debian:trixie");
         }
     }

@@ -15,12 +15,17 @@ COPY rootfs.list assemble-rootfs.sh install-debs.sh /build/
 COPY --from=parent / /parent/
 RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs
 
+FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS context
+ARG TARGETARCH
+# publish/${TARGETARCH}/ is the output of `dotnet publish definitions/apps/notes-api/NotesApi.csproj -c Release -r linux-x64|linux-arm64 --self-contained -p:PublishTrimmed=true`, which the runner runs on the host before this build
+COPY publish/${TARGETARCH}/ /context/app/
+ARG SOURCE_DATE_EPOCH
+RUN mkdir -p /.image/app && find /context/app/ -mindepth 1 -maxdepth 1 -exec cp -a {} /.image/app/ \; && find /.image -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+
 FROM ${IMAGE_PREFIX}base-cc:0.1.0-${TARGETARCH}
 ARG IMAGE_PREFIX
 COPY --from=rootfs /rootfs/ /
-ARG TARGETARCH
-# publish/${TARGETARCH}/ is the output of `dotnet publish definitions/apps/notes-api/NotesApi.csproj -c Release -r linux-x64|linux-arm64 --self-contained -p:PublishTrimmed=true`, which the runner runs on the host before this build
-COPY publish/${TARGETARCH}/ /app/
+COPY --from=context /.image/ /
 WORKDIR /app
 ENV PORT="8080"
 LABEL org.opencontainers.image.title="notes-api"
