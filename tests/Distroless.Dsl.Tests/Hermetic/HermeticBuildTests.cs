@@ -105,6 +105,31 @@ public sealed class HermeticBuildTests
         }
     }
 
+    /// <summary>curl, whose builder stage once ran apt-get update and apt-get source: from an empty host cache its
+    /// packages and Debian source files are fetched on the host, and the build (network mode none, as every catalog build
+    /// is requested: see the test below) unpacks and compiles it from its context alone.</summary>
+    [Fact]
+    public void Curl_builds_from_an_empty_cache_with_no_network()
+    {
+        var cache = Scratch();
+        var previous = Environment.GetEnvironmentVariable("DISTROLESS_PACKAGE_CACHE");
+        try
+        {
+            Environment.SetEnvironmentVariable("DISTROLESS_PACKAGE_CACHE", cache);
+            var build = Build("build", "curl", "--platform", "linux/amd64", "--no-cache");
+            Assert.True(build.Exit == 0, build.Output + build.Error);
+            Assert.Matches(@"fetched 4 source and release files \(4\.\d MB\)", build.Output);
+            Assert.DoesNotContain("apt-get", build.Output);
+            var tag = Naming.PlatformTag(GeneratedCatalog.Catalog.FindImage("curl")!, "linux/amd64");
+            Assert.StartsWith("curl 8.14.1", Docker("run", "--rm", "--network", "none", tag, "--version"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DISTROLESS_PACKAGE_CACHE", previous);
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
     /// <summary>A catalog image whose only step reaches the archive: the way every catalog build is requested, it fails
     /// (network mode none); the same context built with the engine's default network succeeds, so the probe is sound.</summary>
     [Fact]
