@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Distroless.Dsl.Catalog;
 using Distroless.Dsl.Generated;
 using Distroless.Dsl.Model;
+using Distroless.Dsl.Rendering;
 using Distroless.Dsl.Rules;
 using Distroless.Dsl.Runner.Building;
 using Distroless.Dsl.Runner.Catalog;
@@ -127,6 +128,93 @@ public sealed class HermeticBuildTests
         {
             Environment.SetEnvironmentVariable("DISTROLESS_PACKAGE_CACHE", previous);
             Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    /// <summary>An image shaped like pocket-id (user, work directory, a writable directory, one release file), whose
+    /// release URL is unreachable: the file placed where the offline error says is fetched from there into the cache,
+    /// handed to the build in its context, and laid out in the image with the epoch on every path, the user's own
+    /// directory kept the user's, with no network. (pocket-id itself cannot be built here: its binary is not reachable.)</summary>
+    [Fact]
+    public async Task A_release_file_placed_by_hand_builds_with_no_network_and_is_laid_out_with_the_epoch()
+    {
+        var root = Scratch();
+        var tag = "";
+        try
+        {
+            var release = System.Text.Encoding.ASCII.GetBytes("#!/bin/sh\necho stand-in for a release binary\n");
+            var sha = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(release)).ToLowerInvariant();
+            var spec = App.On(Distroless.Definitions.Bases.Static).Platforms("linux/amd64").User(1000, "app").WorkDir("/app")
+                .Download("https://127.0.0.1:9/releases/v1/tool_linux_{arch}", "/app/tool").Sha256("amd64", sha)
+                .WritableDirectory("/app/data").Entrypoint("/app/tool").Spec;
+            var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
+            var entry = new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("test-download", "1", ImageTier.App),
+                spec with { Parent = new ImageRef("base", baseImage.Version, ImageTier.Base) }, "test"));
+            var lockPath = Path.Combine(root, "packages.lock");
+            File.WriteAllText(lockPath, "lock-format 1\ndownload test-download amd64 https://127.0.0.1:9/releases/v1/tool_linux_amd64 " + sha + "\n");
+            var placed = Path.Combine(root, "downloads", "test-download", "tool_linux_amd64");
+            Directory.CreateDirectory(Path.GetDirectoryName(placed)!);
+            File.WriteAllBytes(placed, release);
+
+            var based = Build("build", "base", "--platform", "linux/amd64");
+            Assert.True(based.Exit == 0, based.Output + based.Error);
+            using var engine = await EngineConnection.ConnectAsync(CancellationToken.None);
+            var output = new StringWriter();
+            var inputs = await LockedInputs.PrepareAsync(engine, new[] { entry }, PlatformSelection.Parse(new[] { "linux/amd64" }), output, CancellationToken.None,
+                lockPath, Path.Combine(root, "cache"));
+            Assert.Contains("fetched 1 source and release files", output.ToString());
+            var outcome = await new ImageBuilder(engine, BuilderKind.Auto, new BuildProgress(TextWriter.Null), Naming, inputs)
+                .BuildAsync(entry, "linux/amd64", noCache: true, CancellationToken.None);
+            Assert.True(outcome.Succeeded, outcome.Error + "\n" + string.Join("\n", outcome.FailedLog));
+            tag = outcome.Tag;
+
+            var container = Docker("create", tag);
+            var exported = Path.Combine(root, "image.tar");
+            try
+            {
+                Docker("export", "-o", exported, container);
+            }
+            finally
+            {
+                Docker("rm", container);
+            }
+
+            var entries = new System.Collections.Generic.Dictionary<string, System.Formats.Tar.TarEntry>();
+            var tool = Array.Empty<byte>();
+            using (var reader = new System.Formats.Tar.TarReader(File.OpenRead(exported)))
+            {
+                while (reader.GetNextEntry(copyData: true) is { } item)
+                {
+                    entries[item.Name.TrimEnd('/')] = item;
+                    if (item.Name == "app/tool")
+                    {
+                        using var data = new MemoryStream();
+                        item.DataStream!.CopyTo(data);
+                        tool = data.ToArray();
+                    }
+                }
+            }
+
+            Assert.Equal(release, tool);
+            var epoch = SourceDateEpoch.AsDate(SourceDateEpoch.Current);
+            foreach (var path in new[] { "app", "app/tool", "app/data" })
+            {
+                Assert.True(entries.ContainsKey(path), path + " is not in the image");
+                Assert.Equal(epoch, entries[path].ModificationTime);
+            }
+
+            Assert.Equal((0, 0), (entries["app"].Uid, entries["app"].Gid));
+            Assert.Equal((0, 0, (UnixFileMode)0b111_101_101), (entries["app/tool"].Uid, entries["app/tool"].Gid, entries["app/tool"].Mode));
+            Assert.Equal((1000, 1000), (entries["app/data"].Uid, entries["app/data"].Gid));
+        }
+        finally
+        {
+            if (tag.Length > 0)
+            {
+                ProgramRun.Run(new ProcessStartInfo("docker", new[] { "image", "rm", "-f", tag }));
+            }
+
+            Directory.Delete(root, recursive: true);
         }
     }
 
