@@ -80,8 +80,9 @@ public sealed class BuildStage : IEquatable<BuildStage>
         return new(Spec with { SeesTargetArch = true, CrossPackages = Spec.CrossPackages.AddRange(packages ?? Array.Empty<string>()) });
     }
 
-    /// <summary>Fetches Debian source package <paramref name="package"/> at exactly <paramref name="version"/> from the
-    /// archive the builder image's apt already uses (its <c>deb</c> entries, read as <c>deb-src</c>), and unpacks it
+    /// <summary>Unpacks Debian source package <paramref name="package"/> at exactly <paramref name="version"/>, which the
+    /// runner fetches on the host from the archive the builder image's apt already uses (its <c>deb</c> entries, read as
+    /// <c>deb-src</c>) and hands to the build in its context; the stage unpacks it
     /// with Debian's patches applied into <paramref name="destination"/>. Pin each of its files with
     /// <see cref="Sha256"/>: the <c>.dsc</c> at least (DSL015), and every tarball it lists, or the build fails.</summary>
     public BuildStage DebianSource(string package, string version, string destination)

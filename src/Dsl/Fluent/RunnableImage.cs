@@ -149,7 +149,8 @@ public abstract class RunnableImage<TSelf> : ImageDefinition<TSelf>
         });
     }
 
-    /// <summary>Downloads a release file at build time. <c>{arch}</c> in the URL becomes amd64 or arm64.
+    /// <summary>Ships a release file: the runner downloads it on the host (once, into its verified cache) and the build
+    /// places it from its context with no network. <c>{arch}</c> in the URL becomes amd64 or arm64.
     /// Pin it with <see cref="Sha256"/> for every target architecture (DSL015 otherwise).</summary>
     public TSelf Download(string urlTemplate, string destination)
     {

@@ -52,7 +52,8 @@ public sealed record SymlinkSpec(string Path, string Target);
 
 public sealed record ArchChecksum(string Arch, string Sha256);
 
-/// <summary>A file fetched at build time, pinned by SHA-256 per architecture. <c>{arch}</c> in the URL is the Debian/Go architecture name.</summary>
+/// <summary>A release file the runner fetches on the host before the build (checked against the lock) and the build
+/// places from its context, pinned by SHA-256 per architecture. <c>{arch}</c> in the URL is the Debian/Go architecture name.</summary>
 public sealed record DownloadSpec(string UrlTemplate, string Destination, EquatableArray<ArchChecksum> Checksums)
 {
     /// <summary>The upstream checksum file (<c>sha256  FILENAME</c> lines, e.g. a release's checksums.txt) that <c>lock</c>
@@ -124,9 +125,10 @@ public sealed record BuildStageSpec(string Name, string FromImage, EquatableArra
 
 public sealed record FileChecksum(string File, string Sha256);
 
-/// <summary>A Debian source package at an exact version, fetched with <c>apt-get source</c> from the builder's own
-/// archive and unpacked with Debian's patches applied into <see cref="Destination"/>. Every file it consists of (the
-/// <c>.dsc</c> and its tarballs) is pinned by SHA-256: an unpinned file or a different hash fails the build.</summary>
+/// <summary>A Debian source package at an exact version, fetched on the host by the runner (<c>apt-get source</c> in a
+/// builder container, from the builder's own archive) and unpacked in its stage with Debian's patches applied into
+/// <see cref="Destination"/>. Every file it consists of (the <c>.dsc</c> and its tarballs) is pinned by SHA-256: an
+/// unpinned file or a different hash fails the fetch, and the stage checks the pins again.</summary>
 public sealed record DebianSourceSpec(string Package, string Version, string Destination, EquatableArray<FileChecksum> Checksums)
 {
     /// <summary>The <c>.dsc</c> file's name: Debian leaves the epoch out of file names.</summary>

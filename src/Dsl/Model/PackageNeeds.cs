@@ -1,7 +1,7 @@
 namespace Distroless.Dsl.Model;
 
 /// <summary>The Debian packages an image's build needs, by name, before dependencies are resolved: what the lock must
-/// cover. <see cref="Target"/> ship (fetched for the target architecture); <see cref="Builder"/> are installed with apt in
+/// cover. <see cref="Target"/> ship (fetched for the target architecture); <see cref="Builder"/> are installed (from the locked .debs) in
 /// builder stages on the build platform and never ship. Both sorted, without duplicates.</summary>
 public sealed record PackageNeeds(EquatableArray<string> Target, EquatableArray<string> Builder)
 {
@@ -14,10 +14,6 @@ public sealed record PackageNeeds(EquatableArray<string> Target, EquatableArray<
 
     /// <summary>Like <see cref="BuilderForTarget"/>, but needed only when the target architecture is not the build platform's. Sorted.</summary>
     public EquatableArray<string> BuilderWhenCross { get; init; } = EquatableArray<string>.Empty;
-
-    /// <summary>The builder stages that still install or download from the network (apt's archive or a release URL); the
-    /// runner builds an image offline (network mode none) only when this is empty. Sorted.</summary>
-    public EquatableArray<string> NetworkStages { get; init; } = EquatableArray<string>.Empty;
 
     public bool IsEmpty => Target.IsEmpty && Builder.IsEmpty;
 }

@@ -22,7 +22,8 @@ public sealed record ImageContract(
     EquatableArray<string> OwnedDirectories);
 
 /// <summary>Everything generated for one definition; <see cref="DotnetPublish"/> is what the runner publishes into the build context first;
-/// <see cref="Packages"/> and <see cref="Downloads"/> are what the package lock must cover. The generator and the run-time loader both produce it, from the same code.</summary>
+/// <see cref="Packages"/> and <see cref="Downloads"/> are what the package lock must cover; <see cref="Sources"/> the Debian
+/// source packages its builder stages unpack (pinned file by file in the definition), which the runner fetches on the host. The generator and the run-time loader both produce it, from the same code.</summary>
 public sealed record RenderedDefinition(
     DefinitionKind Kind,
     string Name,
@@ -39,4 +40,5 @@ public sealed record RenderedDefinition(
     DotnetPublishSpec? DotnetPublish = null,
     EquatableArray<SecretSpec>? Secrets = null,
     PackageNeeds? Packages = null,
-    EquatableArray<DownloadSpec>? Downloads = null);
+    EquatableArray<DownloadSpec>? Downloads = null,
+    EquatableArray<DebianSourceSpec>? Sources = null);

@@ -39,7 +39,8 @@ public static class DefinitionRenderer
             spec.DotnetPublish,
             null,
             ImagePackages.Of(spec),
-            spec.Downloads);
+            spec.Downloads,
+            spec.Stages.SelectMany(s => s.Sources).ToEquatableArray());
     }
 
     public static RenderedDefinition RenderStack(string name, string version, StackSpec spec, string definedBy, Func<ImageRef, string?> userOf) =>

@@ -52,14 +52,20 @@ public static class DockerfileEmitter
             ["assemble_script"] = AssembleRootfsScript.FileName,
             ["install_script"] = InstallDebsScript.FileName,
             ["stage_debs"] = StageCommands.DebsInStage,
-            ["stage_from_debs"] = TemplateRenderer.Function(new System.Func<BuildStageSpec, bool>(StageCommands.FromDebs)),
+            ["stage_installs"] = TemplateRenderer.Function(new System.Func<BuildStageSpec, bool>(StageCommands.Installs)),
             ["has_etc_files"] = RootfsManifest.EtcFiles(identity, spec).Count > 0,
             ["owned_directories"] = needsRootfs ? RootfsManifest.OwnedDirectories(spec) : new List<string>(),
             ["owner"] = owner,
             ["context_stage"] = ContextStage.Name,
             ["labels"] = Labels(identity, spec),
             ["stage_install"] = TemplateRenderer.Function(new System.Func<BuildStageSpec, string?>(StageCommands.Install)),
-            ["fetch_source"] = TemplateRenderer.Function(new System.Func<DebianSourceSpec, string>(StageCommands.FetchSource)),
+            ["copy_source"] = TemplateRenderer.Function(new System.Func<DebianSourceSpec, string>(StageCommands.CopySource)),
+            ["unpack_source"] = TemplateRenderer.Function(new System.Func<DebianSourceSpec, string>(StageCommands.UnpackSource)),
+            ["download_stage"] = DownloadStage.Name,
+            ["downloads_in_context"] = DownloadStage.InContext,
+            ["downloads_in_stage"] = DownloadStage.InStage,
+            ["download_command"] = spec.Downloads.IsEmpty ? null : DownloadStage.Command(spec, SourceDateEpochArgument),
+            ["output_root"] = StageOutputTree.Root,
             ["epoch_variable"] = SourceDateEpochArgument,
             // Per builder stage (in order), the command that lays out what the image copies from it, or null.
             ["stage_output_trees"] = routed.Stages.Select(stage => StageOutputTree.Command(routed, stage, SourceDateEpochArgument)).ToList(),
@@ -67,7 +73,7 @@ public static class DockerfileEmitter
         });
 
         var files = new List<GeneratedFile>();
-        if (needsRootfs || spec.Stages.Any(StageCommands.FromDebs))
+        if (needsRootfs || spec.Stages.Any(StageCommands.Installs))
         {
             files.Add(new GeneratedFile(InstallDebsScript.FileName, InstallDebsScript.Text));
         }

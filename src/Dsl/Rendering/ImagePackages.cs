@@ -9,17 +9,11 @@ namespace Distroless.Dsl.Rendering;
 /// The generated build (rootfs.list, assemble-rootfs.sh and the Dockerfile's builder stages) asks for the same packages.</summary>
 public static class ImagePackages
 {
-    /// <summary>What the download stage installs to fetch release files.</summary>
-    public static readonly string[] DownloadTools = { "ca-certificates", "curl" };
-
     /// <summary>readelf, for the closure of shared libraries a binary needs.</summary>
     public const string ElfTools = "binutils";
 
     /// <summary>busybox's applet list is read by running the build platform's own busybox.</summary>
     public const string BusyboxTools = "busybox-static";
-
-    /// <summary>The Dockerfile's stage that fetches release files.</summary>
-    public const string DownloadStage = "download";
 
     public static PackageNeeds Of(ImageSpec spec)
     {
@@ -59,17 +53,6 @@ public static class ImagePackages
             }
         }
 
-        if (!spec.Downloads.IsEmpty)
-        {
-            builder.AddRange(DownloadTools);
-        }
-
-        var network = new List<string>();
-        if (!spec.Downloads.IsEmpty)
-        {
-            network.Add(DownloadStage);
-        }
-
         var forTarget = new List<string>();
         var whenCross = new List<string>();
         foreach (var stage in spec.Stages)
@@ -82,17 +65,12 @@ public static class ImagePackages
             }
 
             whenCross.AddRange(stage.CrossPackages);
-            if (!StageCommands.FromDebs(stage) && StageCommands.Installs(stage))
-            {
-                network.Add(stage.Name);
-            }
         }
 
         return new PackageNeeds(Sorted(target), Sorted(builder))
         {
             BuilderForTarget = Sorted(forTarget),
             BuilderWhenCross = Sorted(whenCross),
-            NetworkStages = Sorted(network),
         };
     }
 

@@ -4,7 +4,7 @@ using Distroless.Dsl.Model;
 
 namespace Distroless.Dsl.Rendering;
 
-/// <summary>The shell commands of a builder stage's package installs and Debian source fetches. Kept apart from the
+/// <summary>The shell commands of a builder stage's package installs and Debian source unpacking. Kept apart from the
 /// Dockerfile's layout so the emitter only places them.</summary>
 public static class StageCommands
 {
@@ -22,10 +22,6 @@ public static class StageCommands
     /// <summary>Whether the stage installs any package.</summary>
     public static bool Installs(BuildStageSpec stage) => !stage.Packages.IsEmpty || !stage.TargetPackages.IsEmpty || !stage.CrossPackages.IsEmpty;
 
-    /// <summary>Whether the stage installs from the build context's locked .deb files with no network: every stage but one
-    /// that fetches a Debian source package (apt fetches that from the archive, so that stage keeps apt's indexes).</summary>
-    public static bool FromDebs(BuildStageSpec stage) => Installs(stage) && stage.Sources.IsEmpty;
-
     /// <summary>The GNU triplet of a Debian architecture this project builds for (what <see cref="TripletCase"/> sets).</summary>
     public static string Triplet(string arch) => arch switch
     {
@@ -38,12 +34,11 @@ public static class StageCommands
     public static string ExpandCross(string name, string arch, string triplet) =>
         name.Replace("{arch}", arch).Replace("{triplet}", triplet.Replace('_', '-'));
 
-    /// <summary>One RUN's command: from the context's .deb files with dpkg (<see cref="FromDebs"/>), or with apt, whose
-    /// indexes (with deb-src entries when the stage fetches a source package, and the target architecture when it installs
-    /// for it) are fetched once for the whole stage. Null when nothing is installed.</summary>
+    /// <summary>One RUN's command: the stage's packages installed with dpkg from the context's locked .deb files (no
+    /// network, no apt indexes). Null when nothing is installed.</summary>
     public static string? Install(BuildStageSpec stage)
     {
-        if (!Installs(stage) && stage.Sources.IsEmpty)
+        if (!Installs(stage))
         {
             return null;
         }
@@ -61,37 +56,15 @@ public static class StageCommands
             packages.AddRange(stage.TargetPackages.Select(p => InShell(p + ForTargetSuffix)));
         }
 
-        var cross = string.Join(" ", stage.CrossPackages.Select(InShell));
-        var whenCross = "if [ \"$(dpkg --print-architecture)\" != \"$TARGETARCH\" ]; then ";
-        if (FromDebs(stage))
+        if (packages.Count > 0)
         {
-            if (packages.Count > 0)
-            {
-                steps.Add("sh /build/" + InstallDebsScript.FileName + " " + DebsInStage + " " + string.Join(" ", packages));
-            }
-
-            if (cross.Length > 0)
-            {
-                steps.Add(whenCross + "sh /build/" + InstallDebsScript.FileName + " " + DebsInStage + " " + cross + "; fi");
-            }
-
-            return string.Join(" && ", steps);
+            steps.Add("sh /build/" + InstallDebsScript.FileName + " " + DebsInStage + " " + string.Join(" ", packages));
         }
 
-        if (!stage.TargetPackages.IsEmpty)
+        if (!stage.CrossPackages.IsEmpty)
         {
-            steps.Add("dpkg --add-architecture \"$TARGETARCH\"");
-        }
-
-        if (!stage.Sources.IsEmpty)
-        {
-            steps.Add(DebSrcEntries);
-        }
-
-        steps.Add("apt-get update -qq && apt-get install -y -qq --no-install-recommends " + string.Join(" ", packages) + " >/dev/null");
-        if (cross.Length > 0)
-        {
-            steps.Add(whenCross + "apt-get install -y -qq --no-install-recommends " + cross + " >/dev/null; fi");
+            steps.Add("if [ \"$(dpkg --print-architecture)\" != \"$TARGETARCH\" ]; then sh /build/" + InstallDebsScript.FileName + " " + DebsInStage + " "
+                      + string.Join(" ", stage.CrossPackages.Select(InShell)) + "; fi");
         }
 
         return string.Join(" && ", steps);
@@ -102,31 +75,31 @@ public static class StageCommands
     private static string InShell(string name) =>
         name.Replace("{arch}", "$TARGETARCH").Replace("{triplet}", "$(echo $triplet | tr _ -)");
 
-    /// <summary>Fetches a source package at its pinned version, checks every file against its pin (naming the file and
-    /// both hashes on a mismatch), refuses files that are not pinned, then unpacks it with Debian's patches applied.</summary>
-    public static string FetchSource(DebianSourceSpec source)
+    /// <summary>The build context's folder of Debian source files: the runner fetches each pinned file on the host, checked
+    /// against its pin, and puts it here under its own name (see the runner's DebianSourceFetcher).</summary>
+    public const string SourcesInContext = "sources";
+
+    /// <summary>Where a stage unpacks a Debian source package from: its pinned files, copied from the context.</summary>
+    public static string SourceDirectory(DebianSourceSpec source) => "/usr/src/debian/" + source.Package;
+
+    /// <summary>The COPY arguments that bring a source package's pinned files from the context into the stage.</summary>
+    public static string CopySource(DebianSourceSpec source) =>
+        string.Join(" ", source.Checksums.Select(c => SourcesInContext + "/" + c.File)) + " " + SourceDirectory(source) + "/";
+
+    /// <summary>Checks every pinned file of a source package against its pin again (cheap: the host checked it when it
+    /// fetched it; a mismatch names the file and both hashes), then unpacks it with Debian's patches applied.</summary>
+    public static string UnpackSource(DebianSourceSpec source)
     {
         var spec = source.Package + "=" + source.Version;
-        var work = "/usr/src/debian/" + source.Package;
         var pins = string.Join(" ", source.Checksums.Select(c => c.File + ") want=" + c.Sha256 + " ;;"));
-        return "install -d -o _apt " + work + " && cd " + work
-               + " && { apt-get source --download-only -qq " + spec + " || { echo \"Debian source " + spec
-               + " could not be fetched: the archive keeps only current versions, so pin one that apt-cache showsrc " + source.Package + " lists\" >&2; exit 1; }; }"
-               + " && for f in *; do case \"$f\" in " + pins + " *) echo \"" + spec + ": $f is not pinned: add .Sha256(\\\"$f\\\", \\\"$(sha256sum \"$f\" | cut -d' ' -f1)\\\")\" >&2; exit 1 ;; esac"
+        return "cd " + SourceDirectory(source)
+               + " && for f in " + string.Join(" ", source.Checksums.Select(c => c.File)) + "; do case \"$f\" in " + pins + " esac"
                + "; got=$(sha256sum \"$f\" | cut -d' ' -f1); [ \"$got\" = \"$want\" ] || { echo \"" + spec + ": sha256 mismatch for $f: pinned $want, got $got\" >&2; exit 1; }; done"
-               + " && for f in " + string.Join(" ", source.Checksums.Select(c => c.File)) + "; do [ -f \"$f\" ] || { echo \"" + spec + ": pinned $f is not a file of this source package\" >&2; exit 1; }; done"
                + " && mkdir -p " + Parent(source.Destination) + " && dpkg-source -x " + source.DscFile + " " + source.Destination + " >/dev/null";
     }
 
     private const string TripletCase =
         "case \"$TARGETARCH\" in amd64) triplet=x86_64-linux-gnu ;; arm64) triplet=aarch64-linux-gnu ;; *) echo \"unsupported TARGETARCH '$TARGETARCH'\" >&2; exit 1 ;; esac";
-
-    // deb-src entries are the builder's own deb entries (one-line or deb822 format), so the source comes from the
-    // same archive, suite and keyring as its packages; no archive is named here.
-    private const string DebSrcEntries =
-        "for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do if [ -f \"$f\" ]; then sed -n 's/^deb /deb-src /p' \"$f\"; fi; done > /tmp/deb-src.list"
-        + " && mv /tmp/deb-src.list /etc/apt/sources.list.d/deb-src.list"
-        + " && for f in /etc/apt/sources.list.d/*.sources; do if [ -f \"$f\" ]; then sed 's/^Types:.*/Types: deb-src/' \"$f\" > \"${f%.sources}-src.sources\"; fi; done";
 
     private static string Parent(string path)
     {

@@ -46,12 +46,16 @@ internal static class CSharpLiterals
     public static string Packages(PackageNeeds? needs) => needs is null
         ? "null"
         : "new " + Model + "PackageNeeds(" + Strings(needs.Target) + ", " + Strings(needs.Builder) + ") { BuilderForTarget = " + Strings(needs.BuilderForTarget)
-          + ", BuilderWhenCross = " + Strings(needs.BuilderWhenCross) + ", NetworkStages = " + Strings(needs.NetworkStages) + " }";
+          + ", BuilderWhenCross = " + Strings(needs.BuilderWhenCross) + " }";
 
     public static string Download(DownloadSpec d) =>
         "new " + Model + "DownloadSpec(" + String(d.UrlTemplate) + ", " + String(d.Destination) + ", "
         + Array(Model + "ArchChecksum", d.Checksums.Select(c => "new " + Model + "ArchChecksum(" + String(c.Arch) + ", " + String(c.Sha256) + ")"))
         + ") { ChecksumsUrl = " + String(d.ChecksumsUrl) + " }";
+
+    public static string Source(DebianSourceSpec s) =>
+        "new " + Model + "DebianSourceSpec(" + String(s.Package) + ", " + String(s.Version) + ", " + String(s.Destination) + ", "
+        + Array(Model + "FileChecksum", s.Checksums.Select(c => "new " + Model + "FileChecksum(" + String(c.File) + ", " + String(c.Sha256) + ")")) + ")";
 
     public static string Rendered(RenderedDefinition d) =>
         "new " + Model + "RenderedDefinition(\n" + string.Join(",\n", new[]
@@ -72,5 +76,6 @@ internal static class CSharpLiterals
             d.Secrets is { } secrets ? Array(Model + "SecretSpec", secrets.Select(s => "new " + Model + "SecretSpec(" + String(s.Name) + ", " + String(s.File) + ", " + String(s.Template) + ")")) : "null",
             Packages(d.Packages),
             d.Downloads is { } downloads ? Array(Model + "DownloadSpec", downloads.Select(Download)) : "null",
+            d.Sources is { } sources ? Array(Model + "DebianSourceSpec", sources.Select(Source)) : "null",
         }.Select(a => "                " + a)) + ")";
 }

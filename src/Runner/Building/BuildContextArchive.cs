@@ -19,8 +19,9 @@ internal static class BuildContextArchive
 
     private const UnixFileMode DirectoryMode = FileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
-    /// <param name="packages">The locked .deb files for this platform (context path, verified cache file), under
-    /// <c>debs/</c>; the folders are always there, so a rootfs stage's <c>COPY debs/</c> never misses them.</param>
+    /// <param name="packages">The locked inputs for this platform (context path, verified cache file): .deb files under
+    /// <c>debs/</c> (whose folders are always there, so a rootfs stage's <c>COPY debs/</c> never misses them), Debian
+    /// source files under <c>sources/</c>, release files under <c>downloads/</c>.</param>
     public static MemoryStream Create(CatalogEntry image, string? extraContextDirectory, DateTimeOffset modified,
         IReadOnlyList<(string ContextPath, string File)>? packages = null)
     {

@@ -37,8 +37,8 @@ internal sealed class ImageBuilder
 
     private readonly LockedInputs? _packages;
 
-    /// <param name="packages">The lock's fetched packages: catalog images get theirs in the context's <c>debs/</c> and,
-    /// when every stage builds from its context, no network. Null for contexts of the runner's own (e.g. test helpers).</param>
+    /// <param name="packages">The lock's fetched inputs: catalog images get theirs in the context (<c>debs/</c>, <c>sources/</c>,
+    /// <c>downloads/</c>) and no network. Null for contexts of the runner's own (e.g. test helpers).</param>
     public ImageBuilder(EngineConnection engine, BuilderKind builder, BuildProgress progress, ImageNaming naming, LockedInputs? packages = null)
     {
         _engine = engine;
@@ -77,14 +77,14 @@ internal sealed class ImageBuilder
             }
         }
 
-        if (_packages is null && LockedInputs.UsesPackages(image))
+        if (_packages is null && LockedInputs.NeedsInputs(image))
         {
-            throw new InvalidOperationException("building a catalog image needs the lock's fetched packages (LockedInputs.PrepareAsync)");
+            throw new InvalidOperationException("building a catalog image needs the lock's fetched inputs (LockedInputs.PrepareAsync)");
         }
 
-        var packages = _packages?.ContextFiles(image, platform);
-        var network = LockedInputs.BuildsOffline(image) ? NoNetwork : null;
-        return await BuildAsync(image.Name, platform, tag, () => BuildContextArchive.Create(image, published, SourceDateEpoch.AsDate(SourceDateEpoch.Current), packages), noCache, cancellation, network)
+        // Every input is in the context (fetched on the host, verified), so no catalog build reaches any network.
+        var inputs = _packages?.ContextFiles(image, platform);
+        return await BuildAsync(image.Name, platform, tag, () => BuildContextArchive.Create(image, published, SourceDateEpoch.AsDate(SourceDateEpoch.Current), inputs), noCache, cancellation, NoNetwork)
             .ConfigureAwait(false);
     }
 

@@ -9,7 +9,8 @@ using Distroless.Dsl.Runner.Locking;
 
 namespace Distroless.Dsl.Runner.Commands;
 
-/// <summary><c>fetch [NAME...]</c>: fills the host package cache with the locked packages of the named images, verified.</summary>
+/// <summary><c>fetch [NAME...]</c>: fills the host cache with the locked inputs of the named images (packages, Debian
+/// source files, release downloads), verified.</summary>
 internal static class FetchCommand
 {
     public static Command Create(CatalogLookup lookup, TextWriter output, TextWriter error)
@@ -20,9 +21,9 @@ internal static class FetchCommand
         var cache = new Option<string?>("--cache") { Description = "The package cache (default: $DISTROLESS_PACKAGE_CACHE, else ~/.cache/distroless-dsl/debs)." };
         var into = new Option<string?>("--into")
         {
-            Description = "Also copy the packages of one image and one platform into DIR/debs/, e.g. the image's folder of 'generate', for a plain docker build.",
+            Description = "Also copy the inputs of one image and one platform into DIR/debs/, DIR/sources/ and DIR/downloads/, e.g. the image's folder of 'generate', for a plain docker build.",
         };
-        var command = new Command("fetch", "Download the locked .deb files of images into the host package cache, each checked against the lock's SHA-256.")
+        var command = new Command("fetch", "Download the locked .deb files, Debian source files and release files of images into the host cache, each checked against its SHA-256.")
         {
             names, platforms, lockPath, cache, into,
         };
@@ -52,19 +53,26 @@ internal static class FetchCommand
             var arches = wanted.Where(p => p.Role == PackageRole.Target).Select(p => p.Arch).Distinct().OrderBy(a => a, StringComparer.Ordinal);
             var store = new PackageCache(result.GetValue(cache) ?? LockPaths.DefaultCache());
             var report = await store.FetchAsync(engine, wanted, output, cancellation);
+            var files = await LockedInputs.FetchFilesAsync(engine, images, only, lockFile, store, LockPaths.LocalDownloads(path), output, cancellation);
             output.WriteLine("fetch: " + report.Packages + " packages for " + string.Join(",", arches) + " (builder packages for " + engine.HostArchitecture + "): downloaded " + report.Downloaded
                              + " (" + (report.DownloadedBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB), " + report.Cached + " already cached, verified in "
                              + report.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s; cache " + store.Directory);
+            if (files.Packages > 0)
+            {
+                output.WriteLine("fetch: " + files.Packages + " source and release files: downloaded " + files.Downloaded + " (" + (files.DownloadedBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)
+                                 + " MB), " + files.Cached + " already cached, verified in " + files.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s");
+            }
+
             if (intoDirectory is not null)
             {
                 var image = images[0];
                 var platform = only.Require(image)[0];
                 var inputs = await LockedInputs.PrepareAsync(engine, images, only, output, cancellation, path, store.Directory);
                 var folder = Path.Combine(intoDirectory, LockedInputs.ContextFolder);
-                // Only what the lock says for this platform: packages of an earlier --into (another platform) go.
-                if (Directory.Exists(folder))
+                // Only what the lock says for this platform: inputs of an earlier --into (another platform) go.
+                foreach (var context in LockedInputs.ContextFolders.Select(f => Path.Combine(intoDirectory, f)).Where(Directory.Exists))
                 {
-                    Directory.Delete(folder, recursive: true);
+                    Directory.Delete(context, recursive: true);
                 }
 
                 foreach (var sub in LockedInputs.Folders)
@@ -73,7 +81,9 @@ internal static class FetchCommand
                 }
 
                 var copied = inputs.CopyInto(image, platform, intoDirectory);
-                output.WriteLine("fetch: " + copied.Count + " packages of " + image.Name + " for " + platform + " (builder packages for " + engine.HostArchitecture + ") in " + folder);
+                var packages = copied.Count(c => c.StartsWith(LockedInputs.ContextFolder + "/", StringComparison.Ordinal));
+                output.WriteLine("fetch: " + packages + " packages of " + image.Name + " for " + platform + " (builder packages for " + engine.HostArchitecture + ") in " + folder
+                                 + (copied.Count > packages ? ", " + (copied.Count - packages) + " source and release files beside it" : ""));
             }
 
             return 0;

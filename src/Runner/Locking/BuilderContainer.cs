@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Formats.Tar;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -49,6 +50,45 @@ internal static class BuilderContainer
             await engine.Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Reads the regular files under <paramref name="path"/> of a container, one by one: <paramref name="each"/>
+    /// gets each file's path in the archive (relative to the directory's parent, e.g. <c>debs/NAME</c>) and its data.</summary>
+    public static async Task ReadFilesAsync(
+        EngineConnection engine, string container, string path, string spoolDirectory, Func<string, Stream, CancellationToken, Task> each, CancellationToken cancellation)
+    {
+        var archive = await engine.Client.Containers.GetArchiveFromContainerAsync(container, new ContainerPathStatParameters { Path = path }, false, cancellation).ConfigureAwait(false);
+        var spool = Path.Combine(spoolDirectory, Guid.NewGuid().ToString("N") + ".tar");
+        Directory.CreateDirectory(spoolDirectory);
+        try
+        {
+            // Spooled to a file first: TarReader over the engine's chunked HTTP stream stops short.
+            await using (var file = File.Create(spool))
+            {
+                await archive.Stream!.CopyToAsync(file, cancellation).ConfigureAwait(false);
+            }
+
+            await using var input = File.OpenRead(spool);
+            using var reader = new TarReader(input);
+            while (await reader.GetNextEntryAsync(copyData: false, cancellation).ConfigureAwait(false) is { } entry)
+            {
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.DataStream is not null)
+                {
+                    await each(entry.Name, entry.DataStream, cancellation).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(spool);
+        }
+    }
+
+    /// <summary>Turns the builder's own deb entries (one-line or deb822 format) into deb-src entries, so a source package
+    /// comes from the same archive, suite and keyring as its packages; no archive is named here.</summary>
+    public const string DebSrcEntries =
+        "for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do if [ -f \"$f\" ]; then sed -n 's/^deb /deb-src /p' \"$f\"; fi; done > /tmp/deb-src.list"
+        + " && mv /tmp/deb-src.list /etc/apt/sources.list.d/deb-src.list"
+        + " && for f in /etc/apt/sources.list.d/*.sources; do if [ -f \"$f\" ]; then sed 's/^Types:.*/Types: deb-src/' \"$f\" > \"${f%.sources}-src.sources\"; fi; done\n";
 
     /// <summary>The script's first lines: every architecture the lock knows is enabled, and apt's lists are read once.</summary>
     public static string AptPrelude(IEnumerable<string> architectures) =>

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Formats.Tar;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
@@ -10,11 +9,12 @@ using System.Threading;
 using System.Threading.Tasks;
 using Distroless.Dsl.Runner.Catalog;
 using Distroless.Dsl.Runner.Engine;
-using Docker.DotNet.Models;
 
 namespace Distroless.Dsl.Runner.Locking;
 
-/// <summary>The host's cache of locked .deb files, stored by SHA-256 (<c>DIR/sha256/HEX.deb</c>). A package is downloaded
+/// <summary>The host's cache of locked .deb files, stored by SHA-256 (<c>DIR/sha256/HEX.deb</c>), and of the other
+/// verified build inputs (<c>DIR/sha256/HEX</c>: Debian source files, see <see cref="DebianSourceFetcher"/>; release
+/// downloads, see <see cref="DownloadFetcher"/>). A package is downloaded
 /// once, by apt in a builder container (which knows the archive), checked against the lock's hash, and only then stored.
 /// Builds take their packages from here (<see cref="LockedInputs"/>), so a second fetch downloads nothing.</summary>
 internal sealed class PackageCache
@@ -29,12 +29,20 @@ internal sealed class PackageCache
 
     public string PathOf(string sha256) => Path.Combine(Directory, "sha256", sha256 + ".deb");
 
-    /// <summary>True when the cache holds a file with exactly this hash (a damaged file is removed, to be fetched again).
-    /// A file is hashed once; the length and modification time it had then are kept beside it (<c>HEX.deb.verified</c>),
+    /// <summary>Where any other verified input is kept (a Debian source file, a release download): <c>DIR/sha256/HEX</c>.</summary>
+    public string PathOfFile(string sha256) => Path.Combine(Directory, "sha256", sha256);
+
+    /// <summary>True when the cache holds a .deb with exactly this hash (see <see cref="HoldsAt"/>).</summary>
+    public bool Holds(string sha256) => HoldsAt(PathOf(sha256), sha256);
+
+    /// <summary>True when the cache holds a non-.deb input with exactly this hash (see <see cref="HoldsAt"/>).</summary>
+    public bool HoldsFile(string sha256) => HoldsAt(PathOfFile(sha256), sha256);
+
+    /// <summary>True when <paramref name="path"/> holds exactly this hash (a damaged file is removed, to be fetched again).
+    /// A file is hashed once; the length and modification time it had then are kept beside it (<c>PATH.verified</c>),
     /// and any change to either hashes it again, so an unchanged rebuild does not read every package.</summary>
-    public bool Holds(string sha256)
+    private static bool HoldsAt(string path, string sha256)
     {
-        var path = PathOf(sha256);
         var file = new FileInfo(path);
         if (!file.Exists)
         {
@@ -80,43 +88,16 @@ internal sealed class PackageCache
         var script = BuilderContainer.AptPrelude(LockFileFormat.Architectures)
                      + "mkdir -p /debs && cd /debs\n"
                      + "apt-get download -qq " + string.Join(" ", missing.Select(p => p.AptSpecifier)) + "\n";
-        var result = await BuilderContainer.RunAsync(engine, script, progress, cancellation, async (container, token) =>
-        {
-            var archive = await engine.Client.Containers.GetArchiveFromContainerAsync(container, new ContainerPathStatParameters { Path = "/debs" }, false, token).ConfigureAwait(false);
-            var spool = Path.Combine(Directory, "tmp", Guid.NewGuid().ToString("N") + ".tar");
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(spool)!);
-            try
+        var result = await BuilderContainer.RunAsync(engine, script, progress, cancellation, (container, token) =>
+            BuilderContainer.ReadFilesAsync(engine, container, "/debs", Path.Combine(Directory, "tmp"), async (name, data, inner) =>
             {
-                // Spooled to a file first: TarReader over the engine's chunked HTTP stream stops short.
-                await using (var file = File.Create(spool))
+                var package = Identify(Path.GetFileName(name), bySpecifier);
+                if (package is not null)
                 {
-                    await archive.Stream!.CopyToAsync(file, token).ConfigureAwait(false);
-                }
-
-                await using var input = File.OpenRead(spool);
-                using var reader = new TarReader(input);
-                while (await reader.GetNextEntryAsync(copyData: false, token).ConfigureAwait(false) is { } entry)
-                {
-                    if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
-                    {
-                        continue;
-                    }
-
-                    var package = Identify(Path.GetFileName(entry.Name), bySpecifier);
-                    if (package is null)
-                    {
-                        continue;
-                    }
-
-                    bytes += await StoreAsync(package, entry.DataStream, token).ConfigureAwait(false);
+                    bytes += await StoreAsync(package, data, inner).ConfigureAwait(false);
                     stored.Add(package.AptSpecifier);
                 }
-            }
-            finally
-            {
-                File.Delete(spool);
-            }
-        }).ConfigureAwait(false);
+            }, token)).ConfigureAwait(false);
 
         if (result.ExitCode != 0)
         {
@@ -175,9 +156,16 @@ internal sealed class PackageCache
         return wanted.TryGetValue(specifier, out var package) ? package : null;
     }
 
-    private async Task<long> StoreAsync(LockedPackage package, Stream data, CancellationToken cancellation)
+    private Task<long> StoreAsync(LockedPackage package, Stream data, CancellationToken cancellation) =>
+        StoreVerifiedAsync(data, package.Sha256, PathOf(package.Sha256),
+            actual => package.Describe() + " does not match the lock: the lock says sha256 " + package.Sha256 + ", the archive served " + actual, cancellation);
+
+    /// <summary>Stores <paramref name="data"/> at <paramref name="destination"/> only when its SHA-256 is
+    /// <paramref name="sha256"/>; otherwise nothing is stored and the error is <paramref name="mismatch"/> of the hash it
+    /// had (one line naming the file and both hashes). Returns the length stored.</summary>
+    public async Task<long> StoreVerifiedAsync(Stream data, string sha256, string destination, Func<string, string> mismatch, CancellationToken cancellation)
     {
-        var temporary = Path.Combine(Directory, "tmp", Guid.NewGuid().ToString("N") + ".deb");
+        var temporary = Path.Combine(Directory, "tmp", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(temporary)!);
         try
         {
@@ -198,14 +186,13 @@ internal sealed class PackageCache
                 length = file.Length;
             }
 
-            if (actual != package.Sha256)
+            if (actual != sha256)
             {
-                throw new RunnerException(package.Describe() + " does not match the lock: the lock says sha256 " + package.Sha256 + ", the archive served " + actual);
+                throw new RunnerException(mismatch(actual));
             }
 
-            var path = PathOf(package.Sha256);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Move(temporary, path, overwrite: true);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Move(temporary, destination, overwrite: true);
             return length;
         }
         finally

@@ -277,25 +277,25 @@ public class DslBehaviourTests
         Assert.Equal("hello_2.10-3.dsc", source.DscFile); // no epoch in file names
         Assert.Equal(new[] { new FileChecksum("hello_2.10-3.dsc", new string('a', 64)), new FileChecksum("hello_2.10.orig.tar.gz", new string('c', 64)) }, source.Checksums);
 
+        // Its packages come from the context's locked .debs like any stage's: no apt, no archive, no network.
         var install = StageCommands.Install(stage)!;
-        Assert.Contains("dpkg --add-architecture \"$TARGETARCH\"", install);
-        Assert.Contains("sed -n 's/^deb /deb-src /p'", install); // deb-src from the builder's own entries: no archive named
-        Assert.Contains("gcc-$(echo $triplet | tr _ -) libssl-dev:$TARGETARCH", install);
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(install, "apt-get update"));
+        Assert.DoesNotContain("apt-get", install);
+        Assert.Contains("sh /build/install-debs.sh /build/debs/build dpkg-dev gcc-$(echo $triplet | tr _ -) libssl-dev:$TARGETARCH", install);
 
-        var fetch = StageCommands.FetchSource(source);
-        Assert.Contains("apt-get source --download-only -qq hello=1:2.10-3", fetch);
-        Assert.Contains("hello_2.10.orig.tar.gz) want=" + new string('c', 64) + " ;;", fetch);
-        Assert.Contains("sha256 mismatch for $f: pinned $want, got $got", fetch);
-        Assert.Contains("$f is not pinned", fetch);
-        Assert.EndsWith("dpkg-source -x hello_2.10-3.dsc /src/hello >/dev/null", fetch);
+        // Its files come from the context (fetched on the host, checked against these pins), are checked again, then unpacked.
+        Assert.Equal("sources/hello_2.10-3.dsc sources/hello_2.10.orig.tar.gz /usr/src/debian/hello/", StageCommands.CopySource(source));
+        var unpack = StageCommands.UnpackSource(source);
+        Assert.DoesNotContain("apt-get", unpack);
+        Assert.StartsWith("cd /usr/src/debian/hello && for f in hello_2.10-3.dsc hello_2.10.orig.tar.gz; do", unpack);
+        Assert.Contains("hello_2.10.orig.tar.gz) want=" + new string('c', 64) + " ;;", unpack);
+        Assert.Contains("sha256 mismatch for $f: pinned $want, got $got", unpack);
+        Assert.EndsWith("dpkg-source -x hello_2.10-3.dsc /src/hello >/dev/null", unpack);
     }
 
     [Fact]
     public void A_stage_without_sources_installs_from_the_locked_debs_with_no_apt()
     {
         var stage = BuildStage.OnDebian("s").Install("gcc").Spec;
-        Assert.True(StageCommands.FromDebs(stage));
         Assert.Equal("sh /build/install-debs.sh /build/debs/build gcc", StageCommands.Install(stage));
         Assert.Null(StageCommands.Install(BuildStage.OnDebian("empty").Spec));
 
@@ -307,10 +307,19 @@ public class DslBehaviourTests
     }
 
     [Fact]
-    public void A_stage_that_fetches_a_Debian_source_keeps_apt_and_the_network()
+    public void A_download_is_placed_from_the_context_checked_and_laid_out_with_the_epoch()
     {
-        var stage = BuildStage.OnDebian("s").Install("make").DebianSource("curl", "8.14.1-2+deb13u5", "/src/curl").Spec;
-        Assert.False(StageCommands.FromDebs(stage));
-        Assert.Contains("apt-get update -qq && apt-get install -y -qq --no-install-recommends make dpkg-dev >/dev/null", StageCommands.Install(stage));
+        var spec = App.On(Base.FromScratch()).User(1000, "app").WritableDirectory("/app")
+            .Download("https://example.invalid/v1/tool_{arch}", "/app/bin/tool").Sha256("amd64", new string('a', 64)).Sha256("arm64", new string('b', 64))
+            .Entrypoint("/app/bin/tool").Spec;
+        Assert.Equal("downloads/app/bin/tool", DownloadStage.ContextPath(spec.Downloads[0]));
+        var command = DownloadStage.Command(spec, "SOURCE_DATE_EPOCH");
+        Assert.DoesNotContain("curl", command);
+        Assert.StartsWith("case \"$TARGETARCH\" in amd64) sum=" + new string('a', 64) + " ;; arm64) sum=" + new string('b', 64) + " ;;", command);
+        Assert.Contains("got=$(sha256sum /download/app/bin/tool | cut -d' ' -f1)", command);
+        Assert.Contains("https://example.invalid/v1/tool_$TARGETARCH: sha256 mismatch: pinned $sum, got $got", command);
+        Assert.Contains("mkdir -p /.image/app/bin && cp /download/app/bin/tool /.image/app/bin/tool && chmod 0755 /.image/app/bin/tool", command);
+        Assert.Contains("chown 1000:1000 /.image/app &&", command); // the user's own directory, as the rootfs makes it
+        Assert.EndsWith("find /.image -exec touch -h -d \"@$SOURCE_DATE_EPOCH\" {} +", command);
     }
 }

@@ -87,35 +87,7 @@ public class EngineBuildTests
         }
     }
 
-    [Theory]
-    [InlineData("0000000000000000000000000000000000000000000000000000000000000000",
-        "curl=8.14.1-2+deb13u5: sha256 mismatch for curl_8.14.1.orig.tar.gz.asc: pinned 0000000000000000000000000000000000000000000000000000000000000000, got 39cc2ec8ddc39d04e3e7101bbed46d858d0875cbb297a6bfa20959fa2bc7d5c7")]
-    [InlineData(null,
-        "curl=8.14.1-2+deb13u5: curl_8.14.1.orig.tar.gz.asc is not pinned: add .Sha256(\"curl_8.14.1.orig.tar.gz.asc\", \"39cc2ec8ddc39d04e3e7101bbed46d858d0875cbb297a6bfa20959fa2bc7d5c7\")")]
-    public void A_debian_source_file_that_differs_from_its_pin_or_has_none_fails_the_build(string? signaturePin, string expected)
-    {
-        var stage = BuildStage.OnDebian("src")
-            .DebianSource("curl", "8.14.1-2+deb13u5", "/src/curl")
-            .Sha256("curl_8.14.1-2+deb13u5.dsc", "9a9a2c95cdc8b5d76892c70858f25eaf2dc0b0a475a1e43e0b4ad428414752df")
-            .Sha256("curl_8.14.1.orig.tar.gz", "6766ada7101d292b42b8b15681120acd68effa4a9660935853cf6d61f0d984d4")
-            .Sha256("curl_8.14.1-2+deb13u5.debian.tar.xz", "ebdfcfab1c2001c7a539fe2a4044dbf666a544393f191bedce9ee2d07c4ea925");
-        if (signaturePin is not null)
-        {
-            stage = stage.Sha256("curl_8.14.1.orig.tar.gz.asc", signaturePin);
-        }
-
-        var baseImage = GeneratedCatalog.Catalog.FindImage("base")!;
-        var tool = Tool.On(Distroless.Definitions.Bases.Static).Stage(stage).CopyFromStage("src", "/src/curl/COPYING", "/COPYING").Entrypoint("/nothing");
-        var entry = new CatalogEntry(DefinitionRenderer.RenderImage(new ImageRef("pinned-source", "0.0.1", ImageTier.Tool),
-            tool.Spec with { Parent = new ImageRef("base", baseImage.Version, ImageTier.Base) }, "Tests.PinnedSource"));
-
-        var (exit, output, error) = Run(new DefinitionCatalog(new[] { baseImage, entry }), "build", "pinned-source", "--platform", "linux/amd64");
-
-        Assert.Equal(1, exit);
-        Assert.Contains(expected, error);
-        Assert.StartsWith("error: pinned-source linux/amd64 failed", error.Split('\n').Last(l => l.Length > 0));
-        Assert.DoesNotContain("dpkg-source: info: extracting", output + error); // nothing unpacked from an unverified file
-    }
+    // A Debian source file that differs from its pin or has none: Hermetic/HostFetchTests (the host fetches them now).
 
     // Pocket ID's pinned download: Engine/DownloadTests (a release served by the test, so every outcome is certain).
 

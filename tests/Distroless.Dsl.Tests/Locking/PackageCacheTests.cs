@@ -38,4 +38,31 @@ public class PackageCacheTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_Debian_source_file_that_is_not_its_pin_is_refused_in_one_line_naming_the_file_and_both_hashes()
+    {
+        var directory = Directory.CreateTempSubdirectory("source-cache-").FullName;
+        try
+        {
+            var cache = new PackageCache(directory);
+            var served = new byte[] { 1, 2, 3 };
+            var pin = new Distroless.Dsl.Model.FileChecksum("hello_2.10-3.dsc", new string('a', 64));
+            var source = new Distroless.Dsl.Model.DebianSourceSpec("hello", "2.10-3", "/src/hello", Distroless.Dsl.Model.EquatableArray.Of(pin));
+            var error = await Assert.ThrowsAsync<Distroless.Dsl.Runner.Catalog.RunnerException>(() =>
+                DebianSourceFetcher.StoreAsync(cache, source, pin, new MemoryStream(served), System.Threading.CancellationToken.None));
+            Assert.Equal("Debian source hello=2.10-3: hello_2.10-3.dsc does not match its pin: the definition says sha256 " + pin.Sha256
+                         + ", the archive served " + Convert.ToHexString(SHA256.HashData(served)).ToLowerInvariant(), error.Message);
+            Assert.False(cache.HoldsFile(pin.Sha256));
+
+            // The pinned bytes are stored by their hash.
+            var good = new Distroless.Dsl.Model.FileChecksum(pin.File, Convert.ToHexString(SHA256.HashData(served)).ToLowerInvariant());
+            Assert.Equal(3, await DebianSourceFetcher.StoreAsync(cache, source, good, new MemoryStream(served), System.Threading.CancellationToken.None));
+            Assert.True(cache.HoldsFile(good.Sha256));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

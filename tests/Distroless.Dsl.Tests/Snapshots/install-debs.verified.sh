@@ -33,6 +33,17 @@ dependencies() {
              print out }'
 }
 
+# NAME:ARCH of another architecture -> NAME when the builder's own NAME is Multi-Arch: foreign (a tool such as
+# pkgconf-bin: any architecture's satisfies the dependency, and only the builder's own runs here), as apt resolves it.
+native_if_foreign() {
+  n=${1%%:*} a=${1#*:}
+  if [ "$a" != "$1" ] && [ "$a" != "$native" ]; then
+    if [ "$(dpkg-query -W -f '${Multi-Arch}' "$n:$native" 2>/dev/null)" = foreign ]; then echo "$n"; return 0; fi
+    if f=$(local_deb "$n") && [ "$(dpkg-deb -f "$f" Multi-Arch)" = foreign ]; then echo "$n"; return 0; fi
+  fi
+  echo "$1"
+}
+
 want() {
   grep -Fqx "$1" "$work/seen" 2>/dev/null && return 0
   echo "$1" >> "$work/seen"
@@ -45,6 +56,7 @@ want() {
   for group in $(dependencies "$deb"); do
     pick=""
     for alt in $(echo "$group" | tr '|' ' '); do
+      alt=$(native_if_foreign "$alt")
       if installed "$alt"; then pick=-; break; fi
       if [ -z "$pick" ] && local_deb "$alt" >/dev/null; then pick=$alt; fi
     done

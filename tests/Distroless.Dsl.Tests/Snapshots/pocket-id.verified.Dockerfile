@@ -16,13 +16,13 @@ RUN sh /build/assemble-rootfs.sh "$TARGETARCH" /build/rootfs.list /rootfs 1000:1
 FROM --platform=$BUILDPLATFORM ${IMAGE_PREFIX}builder-debian:trixie AS download
 ARG TARGETARCH
 ARG SOURCE_DATE_EPOCH
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates curl >/dev/null
-RUN mkdir -p /download/app && case "$TARGETARCH" in amd64) sum=da32b4e7bc8ba817ae2cee6e62634834bf234965fa237d25ab38fc3bec58ef48 ;; *) echo "no SHA-256 pinned for $TARGETARCH" >&2; exit 1 ;; esac && { curl -fsSL --retry 3 -o /download/app/pocket-id "https://github.com/pocket-id/pocket-id/releases/download/v2.14.0/pocket-id_linux_${TARGETARCH}" || { echo "download failed: https://github.com/pocket-id/pocket-id/releases/download/v2.14.0/pocket-id_linux_${TARGETARCH}" >&2; exit 1; }; } && echo "$sum  /download/app/pocket-id" | sha256sum -c - && chmod 0755 /download/app/pocket-id && touch -d "@$SOURCE_DATE_EPOCH" /download/app/pocket-id
+COPY downloads/ /download/
+RUN case "$TARGETARCH" in amd64) sum=da32b4e7bc8ba817ae2cee6e62634834bf234965fa237d25ab38fc3bec58ef48 ;; *) echo "no SHA-256 pinned for $TARGETARCH" >&2; exit 1 ;; esac && got=$(sha256sum /download/app/pocket-id | cut -d' ' -f1) && { [ "$got" = "$sum" ] || { echo "https://github.com/pocket-id/pocket-id/releases/download/v2.14.0/pocket-id_linux_$TARGETARCH: sha256 mismatch: pinned $sum, got $got" >&2; exit 1; }; } && mkdir -p /.image/app && cp /download/app/pocket-id /.image/app/pocket-id && chmod 0755 /.image/app/pocket-id && find /.image -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 FROM ${IMAGE_PREFIX}base:0.1.0-${TARGETARCH}
 ARG IMAGE_PREFIX
 COPY --from=rootfs /rootfs/ /
-COPY --from=download /download/app/pocket-id /app/pocket-id
+COPY --from=download /.image/ /
 USER 1000:1000
 WORKDIR /app
 ENV HOME="/home/app"
