@@ -50,7 +50,8 @@ internal static class FetchCommand
             var wanted = images
                 .SelectMany(i => only.Of(i).Select(p => lockFile.For(i.Name, ImageNaming.Architecture(p), engine.HostArchitecture)))
                 .SelectMany(p => p).ToList();
-            var arches = wanted.Where(p => p.Role == PackageRole.Target).Select(p => p.Arch).Distinct().OrderBy(a => a, StringComparer.Ordinal);
+            // The platforms asked for, not the shipped packages' architectures: an image that ships no package (curl) still has a target.
+            var arches = images.SelectMany(i => only.Of(i)).Select(ImageNaming.Architecture).Distinct().OrderBy(a => a, StringComparer.Ordinal);
             var store = new PackageCache(result.GetValue(cache) ?? LockPaths.DefaultCache());
             var report = await store.FetchAsync(engine, wanted, output, cancellation);
             var files = await LockedInputs.FetchFilesAsync(engine, images, only, lockFile, store, LockPaths.LocalDownloads(path), output, cancellation);
