@@ -8,23 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pairs=${1:-3} rebuilds=${2:-5}
-if [ -z "${RUNNERS:-}" ]; then
-  dotnet build src/Runner -c Release -nologo -clp:ErrorsOnly >/dev/null
-  RUNNERS="this=src/Runner/bin/Release/net10.0/Distroless.Dsl.Runner.dll"
-fi
-read -r -a runners <<<"$RUNNERS"
-# A namespace of its own: no other job's build of the shared names becomes the base these builds start from.
-ns=(--namespace distroless-dsl-bench)
-
-seconds() { # command... -> elapsed seconds on stdout; the command's output goes to a log, shown on failure
-  local log; log=$(mktemp)
-  local start end
-  start=$(date +%s.%N)
-  if ! "$@" >"$log" 2>&1; then echo "failed: $*" >&2; tail -n 20 "$log" >&2; rm -f "$log"; exit 1; fi
-  end=$(date +%s.%N)
-  rm -f "$log"
-  awk "BEGIN { printf \"%.2f\", $end - $start }"
-}
+source tests/Benchmarks/runners.sh
 
 echo "engine: $(docker version --format '{{.Server.Version}}'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in "${runners[@]}"; do # warm-up: builder image, base, package cache

@@ -9,22 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-1}
-if [ -z "${RUNNERS:-}" ]; then
-  dotnet build src/Runner -c Release -nologo -clp:ErrorsOnly >/dev/null
-  RUNNERS="this=src/Runner/bin/Release/net10.0/Distroless.Dsl.Runner.dll"
-fi
-read -r -a runners <<<"$RUNNERS"
-ns=(--namespace distroless-dsl-bench)
-
-seconds() { # command... -> elapsed seconds on stdout; the command's output goes to a log, shown on failure
-  local log; log=$(mktemp)
-  local start end
-  start=$(date +%s.%N)
-  if ! "$@" >"$log" 2>&1; then echo "failed: $*" >&2; tail -n 20 "$log" >&2; rm -f "$log"; exit 1; fi
-  end=$(date +%s.%N)
-  rm -f "$log"
-  awk "BEGIN { printf \"%.2f\", $end - $start }"
-}
+source tests/Benchmarks/runners.sh
 
 id() { docker image inspect --format '{{.Id}}' "distroless-dsl-bench/curl:8.14.1-$1" | cut -c8-19; }
 
