@@ -44,7 +44,7 @@ public static class DownloadStage
             }
         }
 
-        steps.Add("find " + StageOutputTree.Root + " -exec touch -h -d \"@$" + epochVariable + "\" {} +");
+        steps.Add(StageOutputTree.Stamp(epochVariable));
         return string.Join(" && ", steps);
     }
 

@@ -56,9 +56,12 @@ public static class StageOutputTree
             }
         }
 
-        steps.Add("find " + Root + " -exec touch -h -d \"@$" + epochVariable + "\" {} +");
+        steps.Add(Stamp(epochVariable));
         return string.Join(" && ", steps);
     }
+
+    /// <summary>The last step of laying out a tree: every path under <see cref="Root"/> (links themselves) gets the epoch.</summary>
+    public static string Stamp(string epochVariable) => "find " + Root + " -exec touch -h -d \"@$" + epochVariable + "\" {} +";
 
     /// <summary>The image's COPY lines in definition order: a stage's tree once, where its first output was copied.
     /// Context copies are stage copies by now (<see cref="ContextStage.Route"/>).</summary>

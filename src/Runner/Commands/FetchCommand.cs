@@ -56,12 +56,11 @@ internal static class FetchCommand
             var report = await store.FetchAsync(engine, wanted, output, cancellation);
             var files = await LockedInputs.FetchFilesAsync(engine, images, only, lockFile, store, LockPaths.LocalDownloads(path), output, cancellation);
             output.WriteLine("fetch: " + report.Packages + " packages for " + string.Join(",", arches) + " (builder packages for " + engine.HostArchitecture + "): downloaded " + report.Downloaded
-                             + " (" + (report.DownloadedBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB), " + report.Cached + " already cached, verified in "
+                             + " (" + LockedInputs.Megabytes(report.DownloadedBytes) + " MB), " + report.Cached + " already cached, verified in "
                              + report.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s; cache " + store.Directory);
             if (files.Packages > 0)
             {
-                output.WriteLine("fetch: " + files.Packages + " source and release files: downloaded " + files.Downloaded + " (" + (files.DownloadedBytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture)
-                                 + " MB), " + files.Cached + " already cached, verified in " + files.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s");
+                output.WriteLine("fetch: " + files.Packages + " source and release files: downloaded " + files.Downloaded + " (" + LockedInputs.Megabytes(files.DownloadedBytes) + " MB), " + files.Cached + " already cached, verified in " + files.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s");
             }
 
             if (intoDirectory is not null)

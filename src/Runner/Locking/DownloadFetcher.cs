@@ -29,7 +29,7 @@ internal sealed class DownloadFetcher
     }
 
     /// <summary>Where a hand-placed copy of a download is looked for.</summary>
-    public string LocalCopy(LockedDownload download) => Path.Combine(_localDirectory, download.Image, download.Url.Substring(download.Url.LastIndexOf('/') + 1));
+    public string LocalCopy(LockedDownload download) => LockPaths.LocalCopy(_localDirectory, download.Image, download.Url);
 
     public async Task<PackageCache.FetchReport> FetchAsync(IEnumerable<LockedDownload> downloads, CancellationToken cancellation)
     {

@@ -103,7 +103,7 @@ internal sealed class DownloadLocker
         return Parse(text, url);
     }
 
-    public string LocalCopy(string image, string checksumsUrl) => Path.Combine(_localDirectory, image, FileName(checksumsUrl));
+    public string LocalCopy(string image, string checksumsUrl) => LockPaths.LocalCopy(_localDirectory, image, checksumsUrl);
 
     /// <summary>Reads <c>sha256  FILENAME</c> lines (sha256sum's format, as release checksum files use).</summary>
     internal static Dictionary<string, string> Parse(string text, string source)

@@ -22,8 +22,11 @@ internal static class LockPaths
         return Path.Combine(Environment.CurrentDirectory, "definitions", LockFileName);
     }
 
-    /// <summary>Hand-placed copies of upstream checksum files: <c>downloads/IMAGE/FILE</c> beside the lock.</summary>
+    /// <summary>Hand-placed copies of upstream files (checksum files, release downloads): <c>downloads/IMAGE/FILE</c> beside the lock.</summary>
     public static string LocalDownloads(string lockPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(lockPath))!, "downloads");
+
+    /// <summary>Where a hand-placed copy of <paramref name="url"/>'s file is looked for: <c>DIR/IMAGE/FILENAME</c>.</summary>
+    public static string LocalCopy(string localDownloads, string image, string url) => Path.Combine(localDownloads, image, url.Substring(url.LastIndexOf('/') + 1));
 
     /// <summary><c>DISTROLESS_PACKAGE_CACHE</c>, else <c>$XDG_CACHE_HOME/distroless-dsl/debs</c>, else <c>~/.cache/distroless-dsl/debs</c>.</summary>
     public static string DefaultCache()

@@ -145,5 +145,6 @@ internal sealed class LockedInputs
         }
     }
 
-    private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
+    /// <summary>A byte count as the fetch lines print it: MB (MiB), one decimal.</summary>
+    public static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 }
